@@ -1,0 +1,93 @@
+"""Duty facts: countable things from duty life that appraisal rules turn into points.
+
+The roster records late arrivals and no-shows, the duty log missed patrols, late
+handovers and overdue follow-ups. Each fact points at its evidence (``source`` and
+``ref_id``: the log entry, roster assignment or handover that shows it), and recording the
+same evidence twice is a no-op, so detectors can be run again safely.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import peewee as pw
+
+from .base import BaseModel
+from .db import writes
+from .errors import N_
+from .org import Person
+
+FACT_CODES = {  # code → msgid of its name
+    "absent_from_post": N_("absent from post"),
+    "missed_patrol": N_("missed patrol"),
+    "missed_meeting": N_("missed meeting"),
+    "late_arrival": N_("late arrival"),
+    "early_leave": N_("early leave"),
+    "no_show": N_("no-show"),
+    "late_handover": N_("late handover"),
+    "missing_handover": N_("missing handover"),
+    "overdue_followup": N_("overdue follow-up"),
+    "missed_stocktake": N_("missed stocktake"),
+}
+
+SOURCES = ("roster", "checkin", "log", "patrol", "handover", "followup", "manual")
+
+
+class DutyFact(BaseModel):
+    person = pw.ForeignKeyField(Person, backref="facts")
+    code = pw.CharField()
+    occurred_at = pw.DateTimeField()
+    source = pw.CharField()
+    ref_id = pw.IntegerField(null=True)
+    detail = pw.TextField(default="")
+    created = pw.DateTimeField(default=dt.datetime.now)
+
+    class Meta:
+        table_name = "duty_fact"
+        indexes = (
+            (("code", "source", "ref_id", "person"), True),
+            (("person", "occurred_at"), False),
+        )
+
+
+@dataclass(frozen=True)
+class Fact:
+    id: int
+    person_id: int
+    code: str
+    occurred_at: dt.datetime
+    source: str
+    ref_id: int | None
+    detail: str
+
+
+def _plain(row: DutyFact) -> Fact:
+    return Fact(row.id, row.person_id, row.code, row.occurred_at, row.source, row.ref_id, row.detail)
+
+
+@writes
+def record(person_id: int, code: str, occurred_at: dt.datetime, source: str,
+           ref_id: int | None = None, detail: str = "") -> int:
+    """Record a fact once per piece of evidence; return its id (the existing one if known)."""
+    if code not in FACT_CODES:
+        raise ValueError(f"unknown fact code {code!r}")
+    if source not in SOURCES:
+        raise ValueError(f"unknown fact source {source!r}")
+    inserted = (DutyFact.insert(person=person_id, code=code, occurred_at=occurred_at,
+                                source=source, ref_id=ref_id, detail=detail)
+                .on_conflict_ignore().execute())
+    if inserted:
+        return inserted
+    return (DutyFact.select(DutyFact.id)
+            .where(DutyFact.code == code, DutyFact.source == source,
+                   DutyFact.ref_id == ref_id, DutyFact.person == person_id)
+            .scalar())
+
+
+def between(start: dt.datetime, end: dt.datetime, person_id: int | None = None) -> list[Fact]:
+    """Facts that occurred in ``[start, end)``, oldest first."""
+    query = DutyFact.select().where(DutyFact.occurred_at >= start, DutyFact.occurred_at < end)
+    if person_id is not None:
+        query = query.where(DutyFact.person == person_id)
+    return [_plain(r) for r in query.order_by(DutyFact.occurred_at, DutyFact.id)]

@@ -1,0 +1,118 @@
+"""The organisation: departments, positions and how each position is appraised.
+
+Chinese text is stored as the source document writes it; ``source_doc`` and
+``source_section`` say where each position was read from.
+"""
+
+import datetime
+
+import peewee as pw
+
+from .base import BaseModel
+
+PERIODS = ("month", "quarter", "half", "year")
+ROLES = ("officer", "lead", "supervisor", "admin")  # 值班員, 值班長, 上級, 管理員
+
+
+class Department(BaseModel):
+    key = pw.CharField(unique=True)
+    name_zh = pw.CharField()
+    name_en = pw.CharField()
+    sort = pw.IntegerField(default=0)
+
+
+class Scheme(BaseModel):
+    """An appraisal scheme (考核辦法): scored criteria, bands, a period, rater weights."""
+
+    key = pw.CharField(unique=True)
+    name_zh = pw.CharField()
+    name_en = pw.CharField()
+    period = pw.CharField(default="month")
+    min_score = pw.FloatField(default=0)
+    max_score = pw.FloatField(default=100)
+    weight_self = pw.FloatField(default=20)
+    weight_supervisor = pw.FloatField(default=60)
+    weight_peer = pw.FloatField(default=20)
+    source_doc = pw.CharField(default="")
+
+
+class Criterion(BaseModel):
+    """One scored item (考核要素) of a scheme, with its group (考核項目) and maximum."""
+
+    scheme = pw.ForeignKeyField(Scheme, backref="criteria", on_delete="CASCADE")
+    seq = pw.IntegerField()
+    group_zh = pw.CharField(default="")
+    group_en = pw.CharField(default="")
+    name_zh = pw.CharField()
+    name_en = pw.CharField(default="")
+    max_points = pw.FloatField()
+    measure = pw.TextField(default="")  # 衡量標準
+
+    class Meta:
+        indexes = ((("scheme", "seq"), True),)
+
+
+class Band(BaseModel):
+    """A grade band (等級): a score at or above ``min_score`` earns it."""
+
+    scheme = pw.ForeignKeyField(Scheme, backref="bands", on_delete="CASCADE")
+    name_zh = pw.CharField()
+    name_en = pw.CharField()
+    min_score = pw.FloatField()
+
+
+class Position(BaseModel):
+    """A job (崗位) as one source document describes it."""
+
+    key = pw.CharField(unique=True)
+    title_zh = pw.CharField()
+    title_en = pw.CharField(default="")
+    department = pw.ForeignKeyField(Department, backref="positions")
+    source_doc = pw.CharField()
+    source_section = pw.CharField(default="")
+    period = pw.CharField(null=True)
+    scheme = pw.ForeignKeyField(Scheme, null=True, backref="positions")
+
+
+class PositionItem(BaseModel):
+    """A numbered line of a position: a duty, a standard or an appraisal point."""
+
+    KINDS = ("duty", "standard", "appraisal")
+
+    position = pw.ForeignKeyField(Position, backref="items", on_delete="CASCADE")
+    kind = pw.CharField()
+    seq = pw.IntegerField()
+    text = pw.TextField()
+
+    class Meta:
+        indexes = ((("position", "kind", "seq"), True),)
+
+
+class Rule(BaseModel):
+    """A deduction or bonus per countable fact ("少開一次調度會扣1分")."""
+
+    position = pw.ForeignKeyField(Position, backref="rules", on_delete="CASCADE")
+    seq = pw.IntegerField()
+    fact = pw.TextField()
+    kind = pw.CharField(default="deduction")  # deduction | bonus
+    points = pw.FloatField()
+    unit = pw.CharField(default="次")
+    cap = pw.FloatField(null=True)
+    fine = pw.FloatField(null=True)  # yuan
+    code = pw.CharField(null=True, index=True)  # a duty fact the program counts
+
+    class Meta:
+        indexes = ((("position", "seq"), True),)
+
+
+class Person(BaseModel):
+    """A member of staff: their position and their role in the duty office."""
+
+    name = pw.CharField()
+    position = pw.ForeignKeyField(Position, null=True, backref="people")
+    role = pw.CharField(default="officer")
+    active = pw.BooleanField(default=True)
+    created = pw.DateTimeField(default=datetime.datetime.now)
+
+
+ORG_MODELS = [Department, Scheme, Criterion, Band, Position, PositionItem, Rule, Person]

@@ -1,0 +1,133 @@
+"""Queries over positions for the screens: plain dataclasses, no live rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .org import Band, Criterion, Department, Position, PositionItem, Rule, Scheme
+
+DEFAULT_SCHEME = "sheet-10x10"
+
+
+@dataclass(frozen=True)
+class PositionRow:
+    id: int
+    key: str
+    title_zh: str
+    title_en: str
+    department_zh: str
+    department_en: str
+    source_doc: str
+    source_section: str
+
+    def matches(self, text: str) -> bool:
+        text = text.strip().lower()
+        hay = " ".join((self.title_zh, self.title_en, self.department_zh, self.department_en,
+                        self.key, self.source_section)).lower()
+        return all(word in hay for word in text.split())
+
+
+@dataclass(frozen=True)
+class RuleRow:
+    seq: int
+    fact: str
+    kind: str
+    points: float
+    unit: str
+    cap: float | None
+    fine: float | None
+    code: str | None
+
+    @property
+    def signed_points(self) -> float:
+        return -self.points if self.kind == "deduction" else self.points
+
+
+@dataclass(frozen=True)
+class CriterionRow:
+    group_zh: str
+    group_en: str
+    name_zh: str
+    name_en: str
+    max_points: float
+    measure: str
+
+
+@dataclass(frozen=True)
+class BandRow:
+    name_zh: str
+    name_en: str
+    min_score: float
+
+
+@dataclass(frozen=True)
+class SchemeInfo:
+    key: str
+    name_zh: str
+    name_en: str
+    period: str
+    min_score: float
+    max_score: float
+    weights: dict[str, float]
+    criteria: list[CriterionRow]
+    bands: list[BandRow]
+    inherited: bool  # the position uses the default scheme
+
+
+@dataclass(frozen=True)
+class PositionDetail:
+    row: PositionRow
+    period: str | None
+    duties: list[str] = field(default_factory=list)
+    standards: list[str] = field(default_factory=list)
+    appraisal: list[str] = field(default_factory=list)
+    rules: list[RuleRow] = field(default_factory=list)
+    scheme: SchemeInfo | None = None
+
+
+def _row(p: Position, d: Department) -> PositionRow:
+    return PositionRow(p.id, p.key, p.title_zh, p.title_en, d.name_zh, d.name_en,
+                       p.source_doc, p.source_section)
+
+
+def list_positions() -> list[PositionRow]:
+    """Every position, grouped by department (in seed order), then by document and key."""
+    query = (Position.select(Position, Department).join(Department)
+             .order_by(Department.sort, Department.id, Position.source_doc, Position.id))
+    return [_row(p, p.department) for p in query]
+
+
+def scheme_info(scheme: Scheme, inherited: bool) -> SchemeInfo:
+    criteria = [CriterionRow(c.group_zh, c.group_en, c.name_zh, c.name_en, c.max_points, c.measure)
+                for c in Criterion.select().where(Criterion.scheme == scheme).order_by(Criterion.seq)]
+    bands = [BandRow(b.name_zh, b.name_en, b.min_score)
+             for b in Band.select().where(Band.scheme == scheme).order_by(Band.min_score.desc())]
+    return SchemeInfo(scheme.key, scheme.name_zh, scheme.name_en, scheme.period, scheme.min_score,
+                      scheme.max_score,
+                      {"self": scheme.weight_self, "supervisor": scheme.weight_supervisor,
+                       "peer": scheme.weight_peer},
+                      criteria, bands, inherited)
+
+
+def scheme_for(position: Position) -> Scheme | None:
+    """The position's own scheme, or the default 10-item sheet."""
+    if position.scheme_id is not None:
+        return position.scheme
+    return Scheme.get_or_none(Scheme.key == DEFAULT_SCHEME)
+
+
+def position_detail(position_id: int) -> PositionDetail | None:
+    position = (Position.select(Position, Department).join(Department)
+                .where(Position.id == position_id).first())
+    if position is None:
+        return None
+    items = {"duty": [], "standard": [], "appraisal": []}
+    for item in (PositionItem.select().where(PositionItem.position == position)
+                 .order_by(PositionItem.kind, PositionItem.seq)):
+        items[item.kind].append(item.text)
+    rules = [RuleRow(r.seq, r.fact, r.kind, r.points, r.unit, r.cap, r.fine, r.code)
+             for r in Rule.select().where(Rule.position == position).order_by(Rule.seq)]
+    scheme = scheme_for(position)
+    info = scheme_info(scheme, position.scheme_id is None) if scheme else None
+    return PositionDetail(_row(position, position.department), position.period or (scheme.period if scheme else None),
+                          items["duty"], items["standard"], items["appraisal"], rules, info)

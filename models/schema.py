@@ -1,0 +1,62 @@
+"""Creating and upgrading the schema through numbered migrations.
+
+Each file in ``models/migrations`` is ``NNNN_name.py`` with ``up(migrator, db)``; the runner
+(peewee's ``playhouse.migrations``) records what it applied, so a database made by an
+earlier version opens in this one with its rows intact.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from playhouse.migrations import Migration, Runner
+
+from .db import db
+from .errors import N_, DatabaseUnavailable
+
+MIGRATIONS_DIR = str(Path(__file__).parent / "migrations")
+
+
+def _runner() -> Runner:
+    return Runner(db.obj, directory=MIGRATIONS_DIR)
+
+
+def available() -> list[Migration]:
+    return Migration.load_directory(MIGRATIONS_DIR)
+
+
+def latest_version() -> int:
+    return max((m.idx for m in available()), default=0)
+
+
+def current_version() -> int:
+    """The number of the newest migration applied to the open database (0 for none)."""
+    applied = _runner().applied()
+    return max((int(name[:4]) for name in applied), default=0)
+
+
+def upgrade(target: str | None = None) -> list[str]:
+    """Apply every pending migration (or up to *target*); return the names applied.
+
+    The whole run is one IMMEDIATE transaction, so when several terminals start at once
+    one of them migrates and the others wait, then find nothing left to do.
+    """
+    runner = _runner()
+    if current_version() > latest_version():
+        raise DatabaseUnavailable(
+            N_("This database was made by a newer Duty Desk (schema {found}); this program knows schema {known}."),
+            found=current_version(), known=latest_version(),
+        )
+    pending = [m for m in runner.status() if not m.applied and m.path]
+    if not pending:
+        return []
+    with db.atomic():
+        return runner.up(target)
+
+
+def open_database(path) -> None:
+    """Open the database at *path*, creating or upgrading its schema as needed."""
+    from .db import connect
+
+    connect(path)
+    upgrade()

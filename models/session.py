@@ -1,0 +1,116 @@
+"""Who is acting, and what their role lets them do — enforced here, not only on screen.
+
+One process serves one person at a time (a shared terminal switches user, it does not
+mix them), so the signed-in actor is process-wide. Command-line tools and tests act
+through ``acting_as``.
+"""
+
+from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from .errors import N_, DutyError
+
+# Each role can do what the roles before it can, and more.
+ROLES = ("officer", "lead", "supervisor", "admin")
+ROLE_NAMES = {  # msgids, translated where shown
+    "officer": N_("duty officer"),
+    "lead": N_("shift lead"),
+    "supervisor": N_("supervisor"),
+    "admin": N_("administrator"),
+}
+
+# action → the least role that may do it
+PERMISSIONS: dict[str, str] = {
+    # duty log
+    "log.write": "officer",
+    "log.amend": "officer",
+    "log.followup": "officer",
+    "log.acknowledge": "lead",
+    "log.approve_expense": "lead",
+    "log.handover": "lead",
+    # roster
+    "roster.checkin": "officer",
+    "roster.swap_request": "officer",
+    "roster.swap_accept": "officer",
+    "roster.swap_approve": "lead",
+    "roster.edit": "admin",
+    # appraisal
+    "scores.self": "officer",
+    "scores.peer": "officer",
+    "scores.supervise": "supervisor",
+    "scores.confirm": "supervisor",
+    "scores.approve": "supervisor",
+    "scores.reopen": "supervisor",
+    "scores.period": "admin",
+    # organisation and the system
+    "org.edit": "admin",
+    "staff.edit": "admin",
+    "audit.read": "admin",
+    "system.backup": "admin",
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: int | None
+    name: str
+    role: str
+
+    def can(self, action: str) -> bool:
+        return role_allows(self.role, action)
+
+
+SYSTEM = Actor(None, "system", "admin")  # seed, demo and migrations
+
+
+class PermissionDenied(DutyError):
+    """The signed-in person's role does not allow the action."""
+
+
+_lock = threading.Lock()
+_current: list[Actor | None] = [None]
+
+
+def role_allows(role: str, action: str) -> bool:
+    needed = PERMISSIONS.get(action)
+    if needed is None:
+        raise KeyError(f"unknown action {action!r}")
+    return role in ROLES and ROLES.index(role) >= ROLES.index(needed)
+
+
+def current_actor() -> Actor | None:
+    return _current[0]
+
+
+def sign_in(actor: Actor | None) -> None:
+    with _lock:
+        _current[0] = actor
+
+
+def sign_out() -> None:
+    sign_in(None)
+
+
+@contextmanager
+def acting_as(actor: Actor):
+    previous = _current[0]
+    sign_in(actor)
+    try:
+        yield actor
+    finally:
+        sign_in(previous)
+
+
+def require(action: str) -> Actor:
+    """The current actor, if their role allows *action*; otherwise a readable refusal."""
+    actor = _current[0]
+    if actor is None:
+        raise PermissionDenied(N_("Sign in first."))
+    if not actor.can(action):
+        raise PermissionDenied(
+            N_("A {role} may not do this."), role=ROLE_NAMES.get(actor.role, actor.role)
+        )
+    return actor

@@ -1,0 +1,1 @@
+"""One module per working screen of Duty Desk."""

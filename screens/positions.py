@@ -1,0 +1,234 @@
+"""Positions: every position by department; type to filter, Enter for its duties and rules."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from models.positions import PositionDetail, PositionRow, list_positions, position_detail
+from tui.base import DutyScreen
+from tui.i18n import _, pick
+from tui.text import cell_pad, number
+
+PERIOD_NAMES = {"month": "monthly", "quarter": "quarterly", "half": "half-yearly", "year": "yearly"}
+
+
+class PositionsScreen(DutyScreen):
+    TITLE_MSGID = "Positions"
+    BINDINGS = [
+        Binding("enter", "open", "Open", id="positions-open", show=True),
+        Binding("slash", "filter", "Filter", id="positions-filter"),
+        Binding("escape", "clear_filter", "Clear filter", id="positions-clear", show=False),
+    ]
+
+    def __init__(self):
+        super().__init__()
+        self.rows: list[PositionRow] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Input(placeholder=_("Type to filter positions (Chinese or English)…"), id="position-filter",
+                    select_on_focus=False)
+        yield OptionList(id="position-list")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = _("Positions")
+        self.fetch(list_positions, then=self.show_rows)
+
+    def on_screen_resume(self) -> None:
+        self.app.sub_title = _("Positions")
+
+    def show_rows(self, rows: list[PositionRow]) -> None:
+        self.rows = rows
+        self.refill()
+        self.query_one(OptionList).focus()
+
+    def refill(self) -> None:
+        text = self.query_one(Input).value
+        options: list[Option] = []
+        department = None
+        width = max(20, self.size.width - 4)
+        zh_w = 26
+        en_w = max(10, width - zh_w - 8)
+        for row in self.rows:
+            if text and not row.matches(text):
+                continue
+            if row.department_zh != department:
+                department = row.department_zh
+                label = pick(row.department_zh, row.department_en)
+                other = row.department_en if label == row.department_zh else row.department_zh
+                options.append(Option(Text(f"{label} · {other}", style="bold"), disabled=True))
+            line = Text("  ")
+            line.append(cell_pad(row.title_zh, zh_w))
+            line.append(cell_pad(row.title_en, en_w), style="italic")
+            line.append(f" {row.source_doc}", style="dim")
+            options.append(Option(line, id=str(row.id)))
+        olist = self.query_one(OptionList)
+        olist.clear_options()
+        olist.add_options(options)
+        if not any(not o.disabled for o in options):
+            olist.add_option(Option(Text(_("No position matches “{text}”.").format(text=text), style="italic"),
+                                    disabled=True))
+        else:
+            first = next(i for i, o in enumerate(options) if not o.disabled)
+            olist.highlighted = first
+
+    @on(Input.Changed, "#position-filter")
+    def filter_changed(self) -> None:
+        self.refill()
+
+    @on(Input.Submitted, "#position-filter")
+    def filter_submitted(self) -> None:
+        self.action_open()
+
+    @on(OptionList.OptionSelected, "#position-list")
+    def option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.open_position(int(event.option.id))
+
+    def on_key(self, event) -> None:
+        filter_input = self.query_one(Input)
+        olist = self.query_one(OptionList)
+        if self.focused is olist and event.character and event.character.isprintable() and event.character not in "/?":
+            filter_input.focus()
+            filter_input.insert_text_at_cursor(event.character)
+            event.stop()
+        elif self.focused is filter_input and event.key in ("down", "up"):
+            olist.focus()
+            event.stop()
+
+    def action_filter(self) -> None:
+        self.query_one(Input).focus()
+
+    def action_clear_filter(self) -> None:
+        filter_input = self.query_one(Input)
+        filter_input.value = ""
+        self.query_one(OptionList).focus()
+
+    def action_open(self) -> None:
+        olist = self.query_one(OptionList)
+        if olist.highlighted is None:
+            return
+        option = olist.get_option_at_index(olist.highlighted)
+        if option.id is not None:
+            self.open_position(int(option.id))
+
+    def open_position(self, position_id: int) -> None:
+        self.fetch(position_detail, position_id, then=self._show_detail)
+
+    def _show_detail(self, detail: PositionDetail | None) -> None:
+        if detail is not None:
+            self.app.push_screen(PositionDetailScreen(detail))
+
+    def palette_commands(self):
+        return [("Filter positions", self.action_filter, "Type part of a title")]
+
+
+class PositionDetailScreen(DutyScreen):
+    """One position: duties, standards, appraisal points, its scheme and point rules."""
+
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="position-back")]
+
+    def __init__(self, detail: PositionDetail):
+        super().__init__()
+        self.detail = detail
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="position-detail"):
+            yield Static(self._heading(), id="position-heading")
+            for title, items in ((_("Duties"), self.detail.duties),
+                                 (_("Standards"), self.detail.standards),
+                                 (_("Appraisal points"), self.detail.appraisal)):
+                if items:
+                    yield Static(title, classes="section-title")
+                    yield Static(numbered(items))
+            if self.detail.rules:
+                yield Static(_("Deduction and bonus rules"), classes="section-title")
+                yield Static(rules_table(self.detail))
+            if self.detail.scheme:
+                yield Static(_("Appraisal scheme"), classes="section-title")
+                yield Static(scheme_view(self.detail))
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(VerticalScroll).focus()
+
+    def _heading(self) -> Text:
+        row = self.detail.row
+        text = Text()
+        text.append(row.title_zh, style="bold")
+        if row.title_en:
+            text.append(f"  {row.title_en}", style="italic")
+        text.append("\n")
+        text.append(f"{pick(row.department_zh, row.department_en)} · ")
+        text.append(_("document {doc}, {section}").format(doc=row.source_doc, section=row.source_section), style="dim")
+        if self.detail.period:
+            text.append("\n" + _("Appraisal period: {period}").format(period=_(PERIOD_NAMES.get(self.detail.period, self.detail.period))))
+        return text
+
+
+def numbered(items: list[str]) -> Table:
+    table = Table.grid(padding=(0, 1))
+    table.add_column(justify="right", style="dim", no_wrap=True)
+    table.add_column(ratio=1)
+    for n, text in enumerate(items, 1):
+        table.add_row(f"{n}.", text)
+    return table
+
+
+def rules_table(detail: PositionDetail) -> Table:
+    table = Table(expand=True, show_edge=False, padding=(0, 1), header_style="bold")
+    table.add_column("#", justify="right", style="dim", no_wrap=True)
+    table.add_column(_("Fact"), ratio=1)
+    table.add_column(_("Points"), justify="right", no_wrap=True)
+    table.add_column(_("Per"), no_wrap=True)
+    table.add_column(_("Cap / fine"), no_wrap=True)
+    for rule in detail.rules:
+        points = number(rule.signed_points)
+        if rule.signed_points > 0:
+            points = "+" + points
+        extra = []
+        if rule.cap:
+            extra.append(_("cap {points}").format(points=number(rule.cap)))
+        if rule.fine:
+            extra.append(_("fine ¥{amount}").format(amount=number(rule.fine)))
+        table.add_row(str(rule.seq), rule.fact, Text(points, style="red" if rule.kind == "deduction" else "green"),
+                      rule.unit, ", ".join(extra))
+    return table
+
+
+def scheme_view(detail: PositionDetail) -> Group:
+    scheme = detail.scheme
+    parts = []
+    head = Text(pick(scheme.name_zh, scheme.name_en), style="bold")
+    if scheme.inherited:
+        head.append("  " + _("(the default sheet)"), style="dim")
+    head.append("\n" + _("Score range {low}–{high}; weights: self {self}%, supervisor {sup}%, peers {peer}%").format(
+        low=number(scheme.min_score), high=number(scheme.max_score), self=number(scheme.weights["self"]),
+        sup=number(scheme.weights["supervisor"]), peer=number(scheme.weights["peer"])))
+    parts.append(head)
+    if scheme.criteria:
+        table = Table(expand=True, show_edge=False, padding=(0, 1), header_style="bold")
+        table.add_column(_("Item"), no_wrap=True)
+        table.add_column(_("Criterion"), no_wrap=True)
+        table.add_column(_("Max"), justify="right", no_wrap=True)
+        table.add_column(_("Measure"), ratio=1)
+        group = None
+        for c in scheme.criteria:
+            shown = pick(c.group_zh, c.group_en) if c.group_zh != group else ""
+            group = c.group_zh
+            table.add_row(shown, pick(c.name_zh, c.name_en), number(c.max_points), c.measure)
+        parts.append(table)
+    if scheme.bands:
+        bands = Text(_("Bands: "))
+        bands.append("  ".join(f"{pick(b.name_zh, b.name_en)} ≥{number(b.min_score)}" for b in scheme.bands))
+        parts.append(bands)
+    return Group(*parts)

@@ -1,0 +1,105 @@
+"""An invented organisation to explore at once: staff over the seed positions and the duty office.
+
+Every name here is made up from common surnames and given names; none comes from the
+documents. ``build(people=…, days=…)`` scales up for benchmarks (1,000 staff and a year of
+duty in seconds): rows go in with ``insert_many`` inside one transaction per step.
+Later steps (roster, log, scores) live in their own modules, listed in ``STEPS``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import random
+from dataclasses import dataclass, field
+
+from models.db import writes
+from models.org import Person, Position
+
+from . import loader
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+GIVEN = ("晓东", "海燕", "志强", "丽娟", "建华", "雪梅", "国庆", "文静", "子轩", "欣怡", "浩然", "梓涵",
+         "立新", "春花", "宏伟", "秀英", "明辉", "玉兰", "俊杰", "婷婷", "伟", "敏", "静", "磊", "洋", "艳",
+         "勇", "军", "杰", "娜", "涛", "超", "秀兰", "霞", "平", "刚", "桂英", "晨", "宇航", "思远")
+
+# Steps that later areas add: modules in seed/ with ``build(ctx)``.
+STEPS: list[str] = []
+
+
+@dataclass
+class DemoContext:
+    """What each demo step needs: the staff made so far, the span of days, a seeded random."""
+
+    people: int
+    days: int
+    today: dt.date
+    rng: random.Random
+    staff: list[dict] = field(default_factory=list)  # id, name, role, position_id
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def first_day(self) -> dt.date:
+        return self.today - dt.timedelta(days=self.days - 1)
+
+
+def invented_names(count: int, rng: random.Random) -> list[str]:
+    names: list[str] = []
+    seen = set()
+    while len(names) < count:
+        name = rng.choice(SURNAMES) + rng.choice(GIVEN)
+        if name in seen:
+            name += str(len(names))  # large demos run out of pairs
+        seen.add(name)
+        names.append(name)
+    return names
+
+
+def role_plan(count: int) -> list[str]:
+    """One admin, a supervisor per 15, a shift lead per 6, the rest duty officers."""
+    supervisors = max(1, count // 15)
+    leads = max(2, count // 6)
+    officers = max(0, count - 1 - supervisors - leads)
+    return ["admin"] + ["supervisor"] * supervisors + ["lead"] * leads + ["officer"] * officers
+
+
+@writes
+def _staff(ctx: DemoContext) -> None:
+    positions = {p.key: p.id for p in Position.select(Position.id, Position.key)}
+    duty_positions = {"lead": positions.get("002-shift-lead"), "officer": positions.get("002-duty-officer")}
+    # Officers with point rules for duty facts (patrols, absence) make appraisal interesting.
+    ruled = [positions[k] for k in ("001-timber-yard-accountant", "001-warehouse-director",
+                                    "001-warehouse-deputy-director") if k in positions]
+    office = [pid for key, pid in positions.items() if key.startswith(("003-", "001-office"))] or list(positions.values())
+    rows = []
+    now = dt.datetime.now()
+    for n, (name, role) in enumerate(zip(invented_names(ctx.people, ctx.rng), role_plan(ctx.people))):
+        if role == "officer" and ruled and n % 3 == 0:
+            position = ruled[n % len(ruled)]
+        elif role in duty_positions and duty_positions[role]:
+            position = duty_positions[role]
+        else:
+            position = office[n % len(office)]
+        rows.append({"name": name, "position": position, "role": role, "active": True, "created": now})
+    first = Person.select().count()
+    for chunk in range(0, len(rows), 500):
+        Person.insert_many(rows[chunk:chunk + 500]).execute()
+    made = Person.select().order_by(Person.id).offset(first)
+    ctx.staff = [{"id": p.id, "name": p.name, "role": p.role, "position_id": p.position_id} for p in made]
+    ctx.notes.append(f"{len(rows)} staff")
+
+
+def build(people: int = 30, days: int = 28, seed: int = 7, today: dt.date | None = None) -> DemoContext:
+    """Load the seed positions, then add invented staff and every later demo step."""
+    if people < 4:
+        raise ValueError("a demo needs at least 4 people")
+    loader.load()
+    ctx = DemoContext(people=people, days=days, today=today or dt.date.today(), rng=random.Random(seed))
+    _staff(ctx)
+    for step in STEPS:
+        importlib.import_module(step).build(ctx)
+    return ctx
+
+
+def has_staff() -> bool:
+    return Person.select().exists()

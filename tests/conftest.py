@@ -1,0 +1,92 @@
+"""Shared fixtures: a real SQLite file per test, seeded once per session and copied."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from models import db as dbmod  # noqa: E402
+from models.schema import open_database  # noqa: E402
+from models.session import SYSTEM, Actor, sign_in  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def _seeded_template(tmp_path_factory) -> Path:
+    from seed import loader
+
+    path = tmp_path_factory.mktemp("template") / "seeded.db"
+    open_database(path)
+    loader.load()
+    dbmod.db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    dbmod.close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def _demo_template(tmp_path_factory) -> Path:
+    import datetime as dt
+
+    from seed import demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    open_database(path)
+    demo.build(people=30, days=28, today=dt.date(2026, 11, 20))
+    dbmod.db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    dbmod.close()
+    return path
+
+
+def _copy(template: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "duty.db"
+    shutil.copy(template, path)
+    open_database(path)
+    return path
+
+
+@pytest.fixture
+def empty_db(tmp_path) -> Path:
+    """A new database with the schema and nothing else."""
+    path = tmp_path / "duty.db"
+    open_database(path)
+    yield path
+    sign_in(None)
+    dbmod.close()
+
+
+@pytest.fixture
+def seeded_db(_seeded_template, tmp_path) -> Path:
+    """A database holding every seed position."""
+    path = _copy(_seeded_template, tmp_path)
+    yield path
+    sign_in(None)
+    dbmod.close()
+
+
+@pytest.fixture
+def demo_db(_demo_template, tmp_path) -> Path:
+    """The demo organisation, built for 2026-11-20 so tests see the same days."""
+    path = _copy(_demo_template, tmp_path)
+    yield path
+    sign_in(None)
+    dbmod.close()
+
+
+@pytest.fixture
+def make_app():
+    """An app factory: ``make_app(lang="zh_CN", actor=...)``, the database already open."""
+    from tui.app import DutyApp
+
+    def factory(lang: str = "en", actor: Actor | None = None, start: str | None = None) -> DutyApp:
+        return DutyApp(lang=lang, actor=actor or SYSTEM, start=start)
+
+    yield factory
+    from tui.i18n import set_language
+
+    set_language("en")

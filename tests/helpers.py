@@ -1,0 +1,15 @@
+"""Reading what a person would see."""
+
+
+def screen_text(app) -> str:
+    """The text on the terminal right now, line by line (what a person reads)."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join(strip.text for strip in strips)
+
+
+async def settle(app, pilot) -> None:
+    """Wait until database workers are done and the screen has redrawn."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()

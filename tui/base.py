@@ -1,0 +1,64 @@
+"""Base classes for screens: translated bindings and database work off the UI thread."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable
+
+from textual.screen import ModalScreen, Screen
+from textual.worker import get_current_worker
+
+from .i18n import error_text, translate_bindings
+
+log = logging.getLogger("duty")
+
+
+class DatabaseWork:
+    """Run blocking database calls in a thread worker and hand the result back.
+
+    ``self.fetch(fn, *args, then=callback)`` runs ``fn(*args)`` on a thread; ``callback``
+    runs on the UI thread with the result. A ``DutyError`` becomes a notification in the
+    person's language; anything else becomes one sentence too, never a traceback.
+    """
+
+    def fetch(self, fn: Callable[..., Any], *args, then: Callable[[Any], None] | None = None,
+              group: str = "db", exclusive: bool = True, on_error: Callable[[BaseException], None] | None = None):
+        app = self.app
+
+        def job():
+            worker = get_current_worker()
+            try:
+                result = fn(*args)
+            except Exception as exc:  # shown as a sentence, logged in full
+                log.exception("database work failed")
+                if not worker.is_cancelled:
+                    app.call_from_thread(on_error or self.show_error, exc)
+                return None
+            if then is not None and not worker.is_cancelled:
+                app.call_from_thread(then, result)
+            return result
+
+        return self.run_worker(job, thread=True, group=group, exclusive=exclusive,
+                               exit_on_error=False, description=getattr(fn, "__name__", "db"))
+
+    def show_error(self, error: BaseException) -> None:
+        self.notify(error_text(error), severity="error", timeout=8)
+
+
+class DutyScreen(DatabaseWork, Screen):
+    """A working screen of the app."""
+
+    # msgid of the screen's title, shown in the header
+    TITLE_MSGID = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        translate_bindings(self)
+
+
+class DutyModal(DatabaseWork, ModalScreen):
+    """A dialog over a screen; ``dismiss(value)`` returns its answer."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        translate_bindings(self)

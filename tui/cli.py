@@ -1,0 +1,101 @@
+"""The ``duty`` command: open the app, or run a maintenance command.
+
+Every failure a person can cause (a bad path, a locked or damaged file, a seed mistake) ends
+in one sentence on stderr and a non-zero exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from pathlib import Path
+
+from models.errors import DutyError
+
+from .i18n import _, detect_language, error_text, set_language
+
+PROGRAM_VERSION = "0.1.0"
+
+# Modules that add subcommands: each has ``register(subparsers)``; parsers set ``run``.
+COMMAND_MODULES: tuple[str, ...] = ("tui.cli_core",)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="duty", description=_("Duty Desk: the duty office in a terminal."))
+    parser.add_argument("--db", metavar="PATH", help=_("database file (default: $DUTY_DB or the user data folder)"))
+    parser.add_argument("--lang", choices=("en", "zh_CN"), help=_("interface language (default: from the locale)"))
+    parser.add_argument("--version", action="store_true", help=_("show the program and schema versions"))
+    parser.add_argument("--as", dest="as_person", metavar="NAME", help=argparse.SUPPRESS)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in COMMAND_MODULES:
+        importlib.import_module(module).register(sub)
+    return parser
+
+
+def database_path(args) -> Path:
+    from models.db import default_path
+
+    return Path(args.db).expanduser() if args.db else default_path()
+
+
+def open_db(args) -> Path:
+    from models.schema import open_database
+
+    path = database_path(args)
+    open_database(path)
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument("--lang")
+    known, _rest = pre.parse_known_args(argv)
+    set_language(detect_language(known.lang))
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(message)s")
+    try:
+        if args.version:
+            return version(args)
+        if args.command:
+            return args.run(args) or 0
+        return run_app(args)
+    except DutyError as exc:
+        print(error_text(exc), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except OSError as exc:
+        print(_("Cannot continue: {reason}").format(reason=exc.strerror or exc), file=sys.stderr)
+        return 1
+
+
+def version(args) -> int:
+    from models.schema import current_version, latest_version
+
+    path = database_path(args)
+    line = _("Duty Desk {version}, schema {schema}").format(version=PROGRAM_VERSION, schema=latest_version())
+    if path.exists():
+        open_db(args)
+        line += "; " + _("database {path} at schema {schema}").format(path=path, schema=current_version())
+    print(line)
+    return 0
+
+
+def run_app(args) -> int:
+    from models.session import SYSTEM
+    from seed import demo
+
+    path = open_db(args)
+    if not demo.has_staff():
+        # A first start: something to explore at once.
+        print(_("Setting up demo data in {path}…").format(path=path), file=sys.stderr)
+        demo.build()
+    from .app import DutyApp
+    from .session import initial_actor
+
+    app = DutyApp(lang=detect_language(args.lang), actor=initial_actor(args.as_person) or SYSTEM)
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,50 @@
+"""Core subcommands: ``duty seed`` and ``duty demo``."""
+
+from __future__ import annotations
+
+import sys
+
+from .i18n import _
+
+
+def register(sub) -> None:
+    p = sub.add_parser("seed", help=_("load the sample positions of the source documents"))
+    p.set_defaults(run=seed)
+    p = sub.add_parser("demo", help=_("fill the database with an invented organisation to explore"))
+    p.add_argument("--people", type=int, default=30, help=_("how many staff (default 30)"))
+    p.add_argument("--days", type=int, default=28, help=_("how many days of duty (default 28)"))
+    p.add_argument("--seed", type=int, default=7, help=_("random seed (default 7)"))
+    p.set_defaults(run=demo)
+
+
+def seed(args) -> int:
+    from seed import loader
+
+    from .cli import open_db
+
+    path = open_db(args)
+    report = loader.load()
+    if report.nothing:
+        print(_("{path}: the seed data is all there; nothing added.").format(path=path))
+    else:
+        print(_("{path}: added {departments} departments, {schemes} schemes, {positions} positions, "
+                "{items} lines and {rules} rules.").format(path=path, **vars(report)))
+    return 0
+
+
+def demo(args) -> int:
+    from seed import demo as demo_data
+
+    from .cli import open_db
+
+    if args.people < 4 or args.days < 1:
+        print(_("A demo needs at least 4 people and 1 day."), file=sys.stderr)
+        return 2
+    path = open_db(args)
+    if demo_data.has_staff():
+        print(_("{path} already has staff; demo data goes into a new database (use --db).").format(path=path),
+              file=sys.stderr)
+        return 1
+    ctx = demo_data.build(people=args.people, days=args.days, seed=args.seed)
+    print(_("{path}: demo data added ({notes}).").format(path=path, notes=", ".join(ctx.notes)))
+    return 0

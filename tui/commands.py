@@ -1,0 +1,44 @@
+"""The command palette (ctrl+p): every workspace and the current screen's main actions."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from .i18n import _, catalog, is_zh
+
+
+def both_languages(msgid: str) -> str:
+    """"Roster · 值班表": a name in the interface language, then in the other one."""
+    zh = catalog("zh_CN").get(msgid, "")
+    first, second = (zh, msgid) if is_zh() else (msgid, zh)
+    return f"{first} · {second}" if first and second and first != second else (first or second)
+
+
+class DutyCommands(Provider):
+    """Builds its commands from what the app and the current screen can do right now."""
+
+    def _commands(self):
+        from .workspaces import WORKSPACES
+
+        app = self.app
+        for w in WORKSPACES:
+            yield (both_languages(w.title), partial(app.switch_mode, w.mode),
+                   _("Open the {name} screen ({key})").format(name=_(w.title), key=w.key.upper()))
+        yield (both_languages("Help"), app.action_help, _("Keys and what they do (F1)"))
+        yield (both_languages("Toggle light and dark theme"), app.action_toggle_dark, "")
+        screen = self.screen
+        for title, callback, help_text in getattr(screen, "palette_commands", lambda: [])():
+            yield both_languages(title), callback, _(help_text) if help_text else ""
+
+    async def discover(self) -> Hits:
+        for name, callback, help_text in self._commands():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, callback, help_text in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)

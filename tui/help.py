@@ -1,0 +1,41 @@
+"""The help screen (F1 or ?): the keys that work on the screen below, with what they do."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from .base import DutyModal
+from .i18n import _
+
+
+class HelpScreen(DutyModal):
+    BINDINGS = [
+        Binding("escape", "dismiss", "Close", id="help-close"),
+        Binding("f1", "dismiss", "Close", show=False),
+        Binding("q", "dismiss", "Close", show=False),
+    ]
+
+    def __init__(self, under):
+        super().__init__()
+        self._under = under
+
+    def compose(self) -> ComposeResult:
+        table = Table(box=None, show_header=True, header_style="bold", expand=True, padding=(0, 1))
+        table.add_column(_("Key"), no_wrap=True)
+        table.add_column(_("What it does"))
+        seen = set()
+        for key, (_node, binding, enabled, _tip) in self._under.active_bindings.items():
+            if binding.action in seen and not binding.show:
+                continue
+            seen.add(binding.action)
+            table.add_row(self.app.get_key_display(binding), _(binding.description) if binding.description else binding.action,
+                          style="" if enabled else "dim")
+        table.add_row("ctrl+p", _("Command palette: every screen and action by name"))
+        with VerticalScroll(id="help-body"):
+            yield Static(_("Keys on this screen"), classes="dialog-title")
+            yield Static(table)
+            yield Static(_("Press Escape to close."), classes="hint")
