@@ -30,7 +30,6 @@ PRAGMAS = {
     "journal_mode": "wal",
     "foreign_keys": 1,
     "synchronous": "normal",  # durable across application crashes in WAL mode
-    "busy_timeout": int(BUSY_TIMEOUT_S * 1000),
     "cache_size": -16000,  # 16 MB page cache per connection
     "temp_store": "memory",
 }
@@ -61,7 +60,8 @@ def connect(path: str | os.PathLike) -> CySqliteDatabase:
         ) from exc
     new_file = not path.exists()
     database = CySqliteDatabase(
-        str(path), pragmas=PRAGMAS, timeout=BUSY_TIMEOUT_S, lock_type="IMMEDIATE"
+        str(path), pragmas={**PRAGMAS, "busy_timeout": int(BUSY_TIMEOUT_S * 1000)},
+        timeout=BUSY_TIMEOUT_S, lock_type="IMMEDIATE"
     )
     try:
         if new_file:

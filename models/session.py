@@ -36,7 +36,9 @@ PERMISSIONS: dict[str, str] = {
     "roster.swap_request": "officer",
     "roster.swap_accept": "officer",
     "roster.swap_approve": "lead",
-    "roster.edit": "admin",
+    "roster.checkin_for": "lead",
+    "roster.accept": "lead",
+    "roster.edit": "supervisor",
     # appraisal
     "scores.self": "officer",
     "scores.peer": "officer",

@@ -14,10 +14,10 @@ from textual.widgets.option_list import Option
 
 from models.positions import PositionDetail, PositionRow, list_positions, position_detail
 from tui.base import DutyScreen
-from tui.i18n import _, pick
+from tui.i18n import N_, _, pick
 from tui.text import cell_pad, number
 
-PERIOD_NAMES = {"month": "monthly", "quarter": "quarterly", "half": "half-yearly", "year": "yearly"}
+PERIOD_NAMES = {"month": N_("monthly"), "quarter": N_("quarterly"), "half": N_("half-yearly"), "year": N_("yearly")}
 
 
 class PositionsScreen(DutyScreen):
@@ -40,16 +40,17 @@ class PositionsScreen(DutyScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = _("Positions")
         self.fetch(list_positions, then=self.show_rows)
 
-    def on_screen_resume(self) -> None:
-        self.app.sub_title = _("Positions")
+    def reload(self) -> None:
+        self.fetch(list_positions, then=self.show_rows)
 
     def show_rows(self, rows: list[PositionRow]) -> None:
+        first_load = not self.rows
         self.rows = rows
         self.refill()
-        self.query_one(OptionList).focus()
+        if first_load:
+            self.query_one(OptionList).focus()
 
     def refill(self) -> None:
         text = self.query_one(Input).value
@@ -128,11 +129,13 @@ class PositionsScreen(DutyScreen):
             self.app.push_screen(PositionDetailScreen(detail))
 
     def palette_commands(self):
-        return [("Filter positions", self.action_filter, "Type part of a title")]
+        return [(N_("Filter positions"), self.action_filter, N_("Type part of a title"))]
 
 
 class PositionDetailScreen(DutyScreen):
     """One position: duties, standards, appraisal points, its scheme and point rules."""
+
+    TITLE_MSGID = "Positions"
 
     BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="position-back")]
 

@@ -16,7 +16,7 @@ from .workspaces import WORKSPACES
 class DutyApp(App):
     """A keyboard-driven duty office: roster, duty log, score review, positions and staff."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = ["app.tcss"]  # each area adds its own .tcss file here
     TITLE = "Duty Desk"
     COMMANDS = App.COMMANDS | {DutyCommands}
     ENABLE_COMMAND_PALETTE = True

@@ -8,7 +8,7 @@ from typing import Any, Callable
 from textual.screen import ModalScreen, Screen
 from textual.worker import get_current_worker
 
-from .i18n import error_text, translate_bindings
+from .i18n import _, error_text, translate_bindings
 
 log = logging.getLogger("duty")
 
@@ -48,12 +48,16 @@ class DatabaseWork:
 class DutyScreen(DatabaseWork, Screen):
     """A working screen of the app."""
 
-    # msgid of the screen's title, shown in the header
+    # msgid of the screen's title, shown in the header beside "signed in as …"
     TITLE_MSGID = ""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         translate_bindings(self)
+
+    def on_mount(self) -> None:  # Textual runs this as well as a subclass's own on_mount
+        if self.TITLE_MSGID:
+            self.title = _(self.TITLE_MSGID)
 
 
 class DutyModal(DatabaseWork, ModalScreen):

@@ -15,6 +15,8 @@ def register(sub) -> None:
     p.add_argument("--days", type=int, default=28, help=_("how many days of duty (default 28)"))
     p.add_argument("--seed", type=int, default=7, help=_("random seed (default 7)"))
     p.set_defaults(run=demo)
+    p = sub.add_parser("check", help=_("check the database: integrity, foreign keys, the logbook's hash chain"))
+    p.set_defaults(run=check)
 
 
 def seed(args) -> int:
@@ -48,3 +50,23 @@ def demo(args) -> int:
     ctx = demo_data.build(people=args.people, days=args.days, seed=args.seed)
     print(_("{path}: demo data added ({notes}).").format(path=path, notes=", ".join(ctx.notes)))
     return 0
+
+
+def check(args) -> int:
+    from models.checks import run_all
+
+    from .cli import open_db
+
+    path = open_db(args)
+    faults = 0
+    for name, problems in run_all():
+        if problems:
+            faults += len(problems)
+            print(_("{check}: {count} problem(s)").format(check=name, count=len(problems)))
+            for problem in problems:
+                print("  " + problem)
+        else:
+            print(_("{check}: ok").format(check=name))
+    print(_("{path}: sound.").format(path=path) if not faults
+          else _("{path}: {count} problem(s) found.").format(path=path, count=faults))
+    return 1 if faults else 0

@@ -29,7 +29,9 @@ class HelpScreen(DutyModal):
         table.add_column(_("What it does"))
         seen = set()
         for key, (_node, binding, enabled, _tip) in self._under.active_bindings.items():
-            if binding.action in seen and not binding.show:
+            # Our own bindings carry ids (so people can remap them); the arrows, Tab and
+            # Enter of Textual's widgets work as anyone expects and would crowd the list.
+            if binding.id is None or binding.action in seen:
                 continue
             seen.add(binding.action)
             table.add_row(self.app.get_key_display(binding), _(binding.description) if binding.description else binding.action,

@@ -1,0 +1,89 @@
+"""The logbook's hash chain: each entry's hash covers its content and the previous hash.
+
+An entry changed in the file no longer matches its hash; a removed one leaves a gap in
+``seq`` or a ``prev_hash`` that points at nothing; a removed last entry no longer matches
+``log_head``. Someone who rewrites every later hash and the head can still hide a change:
+the chain proves the program wrote what it shows, not that the file was never replaced.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from .db import db
+from .errors import N_
+
+GENESIS = ""
+SEP = "\x1f"
+FIELDS = ("seq", "at", "created", "author_id", "category_id", "severity", "post", "shift",
+          "text", "amends_id", "amount_cents", "needs_approval", "prev_hash")
+
+
+def stamp(value) -> str:
+    """The text a datetime is stored as (to the second), so the hash reads the same back."""
+    if value is None:
+        return ""
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    return str(value)[:19]
+
+
+def entry_hash(seq, at, created, author_id, category_id, severity, post, shift, text,
+               amends_id, amount_cents, needs_approval, prev_hash) -> str:
+    parts = (str(seq), stamp(at), stamp(created), str(author_id), str(category_id), severity,
+             post, shift, text, "" if amends_id is None else str(amends_id),
+             "" if amount_cents is None else str(amount_cents), "1" if needs_approval else "0",
+             prev_hash)
+    return hashlib.sha256(SEP.join(parts).encode("utf-8")).hexdigest()
+
+
+def verify(limit: int = 20) -> list[str]:
+    """Problems with the chain (empty when every entry is as it was written)."""
+    problems: list[str] = []
+    extra = 0
+
+    def note(text: str) -> None:
+        nonlocal extra
+        if len(problems) < limit:
+            problems.append(text)
+        else:
+            extra += 1
+
+    cursor = db.execute_sql(
+        "SELECT " + ", ".join(FIELDS) + ", hash, id FROM log_entry ORDER BY seq")
+    expected_seq = 1
+    prev = GENESIS
+    last_seq, last_hash = 0, GENESIS
+    for row in cursor:
+        seq = row[0]
+        if seq != expected_seq:
+            if seq > expected_seq:
+                note(N_("entries {first}–{last} are missing (removed behind the program's back)").format(
+                    first=expected_seq, last=seq - 1))
+            else:
+                note(N_("entry {seq} appears twice").format(seq=seq))
+        if row[12] != prev:
+            note(N_("entry {seq} does not follow the entry before it (its previous hash differs)").format(seq=seq))
+        if entry_hash(*row[:13]) != row[13]:
+            note(N_("entry {seq} (id {id}) was changed after it was written").format(seq=seq, id=row[14]))
+        prev = row[13]
+        expected_seq = seq + 1
+        last_seq, last_hash = seq, row[13]
+    head = db.execute_sql("SELECT seq, hash FROM log_head WHERE id = 1").fetchone()
+    if head is None:
+        note(N_("the logbook's head record is missing"))
+    elif head[0] != last_seq:
+        note(N_("the logbook should end at entry {head}, but its last entry is {last}").format(
+            head=head[0], last=last_seq))
+    elif head[1] != last_hash:
+        note(N_("the last entry {seq} does not match the logbook's head").format(seq=last_seq))
+    for table in ("log_entry", "log_ack", "expense_decision"):
+        for verb in ("update", "delete"):
+            name = f"{table}_no_{verb}"
+            found = db.execute_sql("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+                                   (name,)).fetchone()
+            if not found:
+                note(N_("the guard {name} is missing: the logbook can be edited").format(name=name))
+    if extra:
+        note(N_("… and {count} more").format(count=extra))
+    return problems

@@ -1,0 +1,92 @@
+"""The ``duty`` command: versions, seeding, and one clear sentence for a bad database."""
+
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import cysqlite
+
+from models import db as dbmod
+from models.schema import latest_version
+from tui.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    dbmod.close()
+    out = capsys.readouterr()
+    assert "Traceback" not in out.err + out.out
+    return code, out.out, out.err
+
+
+def test_version_names_program_and_schema(tmp_path, capsys):
+    db = tmp_path / "v.db"
+    code, out, _ = run(capsys, "--db", str(db), "seed")
+    assert code == 0 and "62 positions" in out
+    code, out, _ = run(capsys, "--db", str(db), "--version")
+    assert code == 0 and f"schema {latest_version()}" in out and str(db) in out
+
+
+def test_seed_twice_says_nothing_was_added(tmp_path, capsys):
+    db = tmp_path / "s.db"
+    run(capsys, "--db", str(db), "seed")
+    code, out, _ = run(capsys, "--db", str(db), "seed")
+    assert code == 0 and "nothing added" in out
+
+
+def test_duty_db_variable_chooses_the_file(tmp_path, capsys, monkeypatch):
+    db = tmp_path / "env.db"
+    monkeypatch.setenv("DUTY_DB", str(db))
+    code, out, _ = run(capsys, "seed")
+    assert code == 0 and db.exists() and str(db) in out
+
+
+def test_zh_cn_messages(tmp_path, capsys):
+    code, out, _ = run(capsys, "--lang", "zh_CN", "--db", str(tmp_path / "z.db"), "seed")
+    from tui.i18n import set_language
+    set_language("en")
+    assert code == 0 and "个岗位" in out
+
+
+def test_a_corrupt_file_is_one_sentence(tmp_path, capsys):
+    bad = tmp_path / "corrupt.db"
+    bad.write_bytes(b"this is not sqlite at all" * 500)
+    code, _, err = run(capsys, "--db", str(bad), "seed")
+    assert code == 1 and "not a Duty Desk database" in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_path_that_cannot_be_made(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    code, _, err = run(capsys, "--db", str(blocker / "sub" / "d.db"), "seed")
+    assert code == 1 and "Cannot create the folder" in err
+
+
+def test_a_directory_is_not_a_database(tmp_path, capsys):
+    code, _, err = run(capsys, "--db", str(tmp_path), "seed")
+    assert code == 1 and "cannot" in err.lower()
+
+
+def test_a_locked_database_is_one_sentence(tmp_path, capsys, monkeypatch):
+    db = tmp_path / "locked.db"
+    holder = cysqlite.Connection(str(db))
+    holder.execute("PRAGMA journal_mode=delete")
+    holder.execute("CREATE TABLE t (x)")
+    holder.execute("BEGIN EXCLUSIVE")
+    holder.execute("INSERT INTO t VALUES (1)")
+    monkeypatch.setattr(dbmod, "BUSY_TIMEOUT_S", 0.2)
+    try:
+        code, _, err = run(capsys, "--db", str(db), "seed")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert code == 1 and "locked" in err
+
+
+def test_the_console_script_runs_without_a_traceback(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "tui", "--db", str(tmp_path), "check"],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 1 and "Traceback" not in result.stderr and result.stderr.strip()
