@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from . import log_chain
 from .db import db
 
 
@@ -21,12 +22,41 @@ def foreign_keys() -> list[str]:
     return [f"foreign_key_check: table {r[0]} row {r[1]} points at a missing {r[2]}" for r in rows]
 
 
+def file_permissions() -> list[str]:
+    from .backup import permission_problems  # the database and backups: owner/group only
+
+    return permission_problems()
+
+
+def audit_triggers() -> list[str]:
+    from .audit import check  # every table keeps its audit trail
+
+    return check()
+
+
+def roster_bookings() -> list[str]:
+    from .coverage import double_bookings  # nobody on two duties at once
+
+    return double_bookings()
+
+
 CHECKS: list[tuple[str, Callable[[], list[str]]]] = [
     ("integrity", integrity),
     ("foreign keys", foreign_keys),
+    ("duty log hash chain", log_chain.verify),
+    ("file permissions", file_permissions),
+    ("audit trail", audit_triggers),
+    ("roster double bookings", roster_bookings),
 ]
 
 
 def run_all() -> list[tuple[str, list[str]]]:
     """Every check with its problems, in order."""
-    return [(name, check()) for name, check in CHECKS]
+    results = []
+    for name, check in CHECKS:
+        try:
+            problems = check()
+        except Exception as exc:  # a damaged file can stop a check outright: a fault, not a traceback
+            problems = [f"{name} could not run: {exc}"]
+        results.append((name, problems))
+    return results

@@ -63,6 +63,9 @@ def connect(path: str | os.PathLike) -> CySqliteDatabase:
         str(path), pragmas={**PRAGMAS, "busy_timeout": int(BUSY_TIMEOUT_S * 1000)},
         timeout=BUSY_TIMEOUT_S, lock_type="IMMEDIATE"
     )
+    from .audit import register_sql_functions  # the audit triggers ask who is acting
+
+    register_sql_functions(database)
     try:
         if new_file:
             # Only the owner (and group) may read the logbook and its PIN hashes.

@@ -66,8 +66,9 @@ def shift_for(person_id: int | None, at: dt.datetime) -> ShiftInfo:
             start = _get(found, "start", "starts_at", "start_at")
             end = _get(found, "end", "ends_at", "end_at")
             if isinstance(start, dt.datetime) and isinstance(end, dt.datetime):
-                label = _get(found, "label", "name", "title", "key", default="") or f"{start:%Y-%m-%d %H:%M}"
-                post = _get(found, "post", "post_name", "location", default="") or ""
+                label = _get(found, "label", "shift_zh", "shift_key", "name", default="")
+                label = f"{start:%Y-%m-%d} {label}" if label else f"{start:%Y-%m-%d %H:%M}"
+                post = _get(found, "post", "post_zh", "post_name", "location", default="") or ""
                 return ShiftInfo(start, end, str(label), str(post) if isinstance(post, str) else "")
     return standard_shift(at)
 

@@ -34,8 +34,8 @@ class LogEntry(BaseModel):
     seq = pw.IntegerField(unique=True)
     at = pw.DateTimeField(index=True)
     created = pw.DateTimeField()
-    author = pw.ForeignKeyField(Person, backref="log_entries")
-    category = pw.ForeignKeyField(LogCategory, backref="entries")
+    author = pw.ForeignKeyField(Person, backref="log_entries", index=False)
+    category = pw.ForeignKeyField(LogCategory, backref="entries", index=False)
     severity = pw.CharField(default="normal")
     post = pw.CharField(default="")
     shift = pw.CharField(default="")
@@ -71,7 +71,7 @@ class LogAck(BaseModel):
     """A shift lead acknowledged an emergency entry."""
 
     entry = pw.ForeignKeyField(LogEntry, unique=True, backref="acks")
-    person = pw.ForeignKeyField(Person)
+    person = pw.ForeignKeyField(Person, index=False, backref="+")
     at = pw.DateTimeField()
 
     class Meta:
@@ -82,7 +82,7 @@ class ExpenseDecision(BaseModel):
     """A shift lead approved or refused an expense above the office's limit."""
 
     entry = pw.ForeignKeyField(LogEntry, unique=True, backref="decisions")
-    person = pw.ForeignKeyField(Person)
+    person = pw.ForeignKeyField(Person, index=False, backref="+")
     at = pw.DateTimeField()
     approved = pw.BooleanField()
     note = pw.TextField(default="")

@@ -431,6 +431,23 @@ def double_booking(person_id: int, starts_at: dt.datetime, ends_at: dt.datetime,
                         day=other.day.isoformat(), post=other.post_zh or other.post_en)
 
 
+def find_person(name: str, field: str = "person") -> int:
+    """The active person called *name* (or the only one whose name contains it)."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError(N_("Type a name."), field=field)
+    active = Person.select(Person.id, Person.name).where(Person.active == True)  # noqa: E712
+    exact = [p.id for p in active.where(Person.name == name)]
+    if len(exact) == 1:
+        return exact[0]
+    partial = [p.id for p in active.where(Person.name.contains(name))]
+    if len(partial) == 1 and not exact:
+        return partial[0]
+    if exact or len(partial) > 1:
+        raise ValidationError(N_("{name} matches several people: type more of the name."), field=field, name=name)
+    raise ValidationError(N_("{name} is not on the staff list."), field=field, name=name)
+
+
 # ── writes ─────────────────────────────────────────────────────────────────────────────
 
 def _text(value: str, field: str) -> str:

@@ -31,6 +31,7 @@ PERMISSIONS: dict[str, str] = {
     "log.acknowledge": "lead",
     "log.approve_expense": "lead",
     "log.handover": "lead",
+    "log.configure": "admin",
     # roster
     "roster.checkin": "officer",
     "roster.swap_request": "officer",
@@ -38,7 +39,7 @@ PERMISSIONS: dict[str, str] = {
     "roster.swap_approve": "lead",
     "roster.checkin_for": "lead",
     "roster.accept": "lead",
-    "roster.edit": "supervisor",
+    "roster.edit": "admin",  # roster set-up is the administrator's (issue: roles)
     # appraisal
     "scores.self": "officer",
     "scores.peer": "officer",
@@ -52,6 +53,8 @@ PERMISSIONS: dict[str, str] = {
     "staff.edit": "admin",
     "audit.read": "admin",
     "system.backup": "admin",
+    "system.settings": "admin",
+    "account.pin": "officer",  # change one's own PIN
 }
 
 

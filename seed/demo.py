@@ -24,7 +24,7 @@ GIVEN = ("晓东", "海燕", "志强", "丽娟", "建华", "雪梅", "国庆", "
          "勇", "军", "杰", "娜", "涛", "超", "秀兰", "霞", "平", "刚", "桂英", "晨", "宇航", "思远")
 
 # Steps that later areas add: modules in seed/ with ``build(ctx)``.
-STEPS: list[str] = []
+STEPS: list[str] = ["seed.demo_accounts", "seed.demo_roster", "seed.demo_log", "seed.demo_scores"]
 
 
 @dataclass

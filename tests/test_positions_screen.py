@@ -9,8 +9,8 @@ from tests.helpers import screen_text, settle
 async def test_filter_and_open_shows_rules(seeded_db, make_app):
     app = make_app()
     async with app.run_test(size=(100, 60)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await pilot.press("f5")
+        await settle(app, pilot)
         assert isinstance(app.screen, PositionsScreen)
         olist = app.screen.query_one(OptionList)
         assert olist.option_count > 60

@@ -8,6 +8,8 @@ from typing import Any, Callable
 from textual.screen import ModalScreen, Screen
 from textual.worker import get_current_worker
 
+from models.errors import DutyError
+
 from .i18n import _, error_text, translate_bindings
 
 log = logging.getLogger("duty")
@@ -29,8 +31,9 @@ class DatabaseWork:
             worker = get_current_worker()
             try:
                 result = fn(*args)
-            except Exception as exc:  # shown as a sentence, logged in full
-                log.exception("database work failed")
+            except Exception as exc:  # shown as a sentence; only the unexpected is logged in full
+                if not isinstance(exc, DutyError):
+                    log.exception("database work failed")
                 if not worker.is_cancelled:
                     app.call_from_thread(on_error or self.show_error, exc)
                 return None

@@ -19,7 +19,7 @@ from .i18n import _, detect_language, error_text, set_language
 PROGRAM_VERSION = "0.1.0"
 
 # Modules that add subcommands: each has ``register(subparsers)``; parsers set ``run``.
-COMMAND_MODULES: tuple[str, ...] = ("tui.cli_core",)
+COMMAND_MODULES: tuple[str, ...] = ("tui.cli_core", "tui.cli_admin", "tui.cli_scores", "tui.cli_log", "tui.cli_roster",)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -85,7 +85,6 @@ def version(args) -> int:
 
 
 def run_app(args) -> int:
-    from models.session import SYSTEM
     from seed import demo
 
     path = open_db(args)
@@ -96,6 +95,10 @@ def run_app(args) -> int:
     from .app import DutyApp
     from .session import initial_actor
 
-    app = DutyApp(lang=detect_language(args.lang), actor=initial_actor(args.as_person) or SYSTEM)
+    # A shared terminal asks who is there; --as skips the PIN for development only (DUTY_DEV=1).
+    import os
+
+    actor = initial_actor(args.as_person) if args.as_person and os.environ.get("DUTY_DEV") == "1" else None
+    app = DutyApp(lang=detect_language(args.lang), actor=actor, daily_backup=True)
     app.run()
     return app.return_code or 0

@@ -24,6 +24,14 @@ class Workspace:
         return getattr(importlib.import_module(module), name)
 
 
-WORKSPACES: tuple[Workspace, ...] = (
+WORKSPACES: tuple[Workspace, ...] = (  # in the order of their keys
+    Workspace("roster", "f2", N_("Roster"), "screens.roster:RosterScreen"),
+    Workspace("log", "f3", N_("Duty log"), "screens.log:LogScreen"),
+    Workspace("scores", "f4", N_("Score review"), "screens.scores:ScoresScreen"),
     Workspace("positions", "f5", N_("Positions"), "screens.positions:PositionsScreen"),
+    Workspace("staff", "f6", N_("Staff"), "screens.staff:StaffScreen"),
+    Workspace("audit", "f7", N_("Audit trail"), "screens.audit:AuditScreen"),
 )
+
+# Where a signed-in person starts: the shift's logbook is the duty office's daily tool.
+START = "log"

@@ -1,0 +1,246 @@
+"""Reading the duty log for the screens: pages of plain rows, filters, search and jumps.
+
+The log view never holds the whole logbook: it knows how many rows there are and asks
+for the few around what is on screen. Unfiltered, row *n* is simply ``seq = n + 1`` (the
+numbers have no gaps), so a page is one index range; filtered, the view holds the
+matching numbers only (an array of ints) and pages by them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from array import array
+from dataclasses import dataclass
+
+from .db import db
+from .log_chain import stamp
+from .log_search import match_query
+
+
+@dataclass(frozen=True)
+class LogRow:
+    id: int
+    seq: int
+    at: dt.datetime
+    created: dt.datetime
+    author_id: int
+    author: str
+    category: str  # key
+    category_zh: str
+    category_en: str
+    severity: str
+    post: str
+    shift: str
+    text: str
+    amends_seq: int | None  # this entry corrects that one
+    amended: bool  # a later entry corrects this one
+    amount_cents: int | None
+    needs_approval: bool
+    decision: bool | None  # None: not decided (or not needed)
+    acknowledged: bool
+    followup: str | None  # "open", "overdue", "closed" or None
+
+    @property
+    def waiting_approval(self) -> bool:
+        return self.needs_approval and self.decision is None
+
+    @property
+    def alarm(self) -> bool:
+        return self.severity == "emergency" and not self.acknowledged
+
+
+@dataclass(frozen=True)
+class LogFilter:
+    start: dt.date | None = None
+    end: dt.date | None = None  # inclusive
+    categories: tuple[str, ...] = ()
+    severity: str | None = None
+    post: str | None = None
+    author_id: int | None = None
+    open_followups: bool = False
+    text: str = ""  # full-text: show only entries that match
+
+    @property
+    def empty(self) -> bool:
+        return self == LogFilter()
+
+
+_SELECT = """
+SELECT e.id, e.seq, e.at, e.created, e.author_id, p.name, c.key, c.name_zh, c.name_en, e.severity,
+       e.post, e.shift, e.text, o.seq, EXISTS (SELECT 1 FROM log_entry a WHERE a.amends_id = e.id),
+       e.amount_cents, e.needs_approval, d.approved, k.id IS NOT NULL,
+       (SELECT min(CASE WHEN f.closed_at IS NOT NULL THEN 2 WHEN f.due_at < ? THEN 0 ELSE 1 END)
+          FROM follow_up f WHERE f.entry_id = e.id)
+FROM log_entry e
+JOIN person p ON p.id = e.author_id
+JOIN log_category c ON c.id = e.category_id
+LEFT JOIN log_entry o ON o.id = e.amends_id
+LEFT JOIN expense_decision d ON d.entry_id = e.id
+LEFT JOIN log_ack k ON k.entry_id = e.id
+"""
+_FOLLOWUP = {0: "overdue", 1: "open", 2: "closed", None: None}
+
+
+def _when(text) -> dt.datetime:
+    return text if isinstance(text, dt.datetime) else dt.datetime.fromisoformat(text)
+
+
+def _row(r) -> LogRow:
+    return LogRow(r[0], r[1], _when(r[2]), _when(r[3]), r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11],
+                  r[12], r[13], bool(r[14]), r[15], bool(r[16]), None if r[17] is None else bool(r[17]),
+                  bool(r[18]), _FOLLOWUP[r[19]])
+
+
+def total() -> int:
+    """How many entries the logbook holds (its newest number)."""
+    row = db.execute_sql("SELECT seq FROM log_head WHERE id = 1").fetchone()
+    return row[0] if row else 0
+
+
+def rows_between(first_seq: int, last_seq: int, at: dt.datetime | None = None) -> list[LogRow]:
+    """Entries with ``first_seq <= seq <= last_seq``, in order."""
+    now = stamp(at or dt.datetime.now())
+    cursor = db.execute_sql(_SELECT + " WHERE e.seq BETWEEN ? AND ? ORDER BY e.seq",
+                            (now, first_seq, last_seq))
+    return [_row(r) for r in cursor]
+
+
+def rows_for(seqs: list[int], at: dt.datetime | None = None) -> list[LogRow]:
+    if not seqs:
+        return []
+    now = stamp(at or dt.datetime.now())
+    marks = ",".join("?" * len(seqs))
+    cursor = db.execute_sql(_SELECT + f" WHERE e.seq IN ({marks}) ORDER BY e.seq", (now, *seqs))
+    return [_row(r) for r in cursor]
+
+
+def row(entry_id: int) -> LogRow | None:
+    cursor = db.execute_sql(_SELECT + " WHERE e.id = ?", (stamp(dt.datetime.now()), entry_id))
+    found = cursor.fetchone()
+    return _row(found) if found else None
+
+
+def row_by_seq(seq: int) -> LogRow | None:
+    found = rows_between(seq, seq)
+    return found[0] if found else None
+
+
+def _where(f: LogFilter) -> tuple[list[str], list]:
+    clauses: list[str] = []
+    params: list = []
+    if f.start:
+        clauses.append("e.at >= ?")
+        params.append(stamp(dt.datetime.combine(f.start, dt.time())))
+    if f.end:
+        clauses.append("e.at < ?")
+        params.append(stamp(dt.datetime.combine(f.end + dt.timedelta(days=1), dt.time())))
+    if f.categories:
+        clauses.append("e.category_id IN (SELECT id FROM log_category WHERE key IN (%s))"
+                       % ",".join("?" * len(f.categories)))
+        params.extend(f.categories)
+    if f.severity:
+        clauses.append("e.severity = ?")
+        params.append(f.severity)
+    if f.post:
+        clauses.append("e.post = ?")
+        params.append(f.post)
+    if f.author_id:
+        clauses.append("e.author_id = ?")
+        params.append(f.author_id)
+    if f.open_followups:
+        clauses.append("e.id IN (SELECT entry_id FROM follow_up WHERE closed_at IS NULL)")
+    if f.text.strip():
+        expression = match_query(f.text)
+        if expression:
+            clauses.append("e.id IN (SELECT rowid FROM log_search WHERE log_search MATCH ?)")
+            params.append(expression)
+    return clauses, params
+
+
+def filtered_seqs(f: LogFilter) -> array:
+    """The numbers of every entry that passes *f*, in order (a compact array of ints)."""
+    clauses, params = _where(f)
+    sql = "SELECT e.seq FROM log_entry e"
+    if clauses:
+        sql += " WHERE " + " AND ".join(clauses)
+    return array("q", (r[0] for r in db.execute_sql(sql + " ORDER BY e.seq", params)))
+
+
+def next_hit(query: str, after_seq: int, backwards: bool = False) -> int | None:
+    """The number of the next (or previous) entry matching *query* after *after_seq*."""
+    expression = match_query(query)
+    if not expression:
+        return None
+    # Entry ids grow with their numbers (both are given out in the one write lock), so the
+    # search index's rowid order is the logbook's order.
+    anchor = db.execute_sql("SELECT id FROM log_entry WHERE seq = ?", (after_seq,)).fetchone()
+    anchor_id = anchor[0] if anchor else (0 if not backwards else 1 << 62)
+    op, order = ("<", "DESC") if backwards else (">", "ASC")
+    found = db.execute_sql(
+        f"SELECT e.seq FROM log_search s JOIN log_entry e ON e.id = s.rowid "
+        f"WHERE log_search MATCH ? AND s.rowid {op} ? ORDER BY s.rowid {order} LIMIT 1",
+        (expression, anchor_id)).fetchone()
+    return found[0] if found else None
+
+
+def count_hits(query: str, cap: int = 10000) -> int:
+    expression = match_query(query)
+    if not expression:
+        return 0
+    return db.execute_sql("SELECT count(*) FROM (SELECT 1 FROM log_search WHERE log_search MATCH ? LIMIT ?)",
+                          (expression, cap)).fetchone()[0]
+
+
+def seq_at(moment: dt.datetime) -> int | None:
+    """The first entry at or after *moment* (by when it happened), or the last one before it."""
+    found = db.execute_sql("SELECT seq FROM log_entry WHERE at >= ? ORDER BY at, seq LIMIT 1",
+                           (stamp(moment),)).fetchone()
+    if found:
+        return found[0]
+    return db.execute_sql("SELECT max(seq) FROM log_entry").fetchone()[0]
+
+
+def unacknowledged_emergencies() -> list[LogRow]:
+    """Emergencies no shift lead has acknowledged yet, oldest first."""
+    cursor = db.execute_sql(_SELECT + " WHERE e.severity = 'emergency' AND k.id IS NULL ORDER BY e.seq",
+                            (stamp(dt.datetime.now()),))
+    return [_row(r) for r in cursor]
+
+
+def waiting_expenses() -> list[LogRow]:
+    """Expenses above the limit that wait for a shift lead's approval."""
+    cursor = db.execute_sql(_SELECT + " WHERE e.needs_approval = 1 AND d.id IS NULL ORDER BY e.seq",
+                            (stamp(dt.datetime.now()),))
+    return [_row(r) for r in cursor]
+
+
+def amendment_chain(entry_id: int) -> list[LogRow]:
+    """The original an entry goes back to, then every correction of it, oldest first."""
+    root = entry_id
+    while True:
+        up = db.execute_sql("SELECT amends_id FROM log_entry WHERE id = ?", (root,)).fetchone()
+        if up is None or up[0] is None:
+            break
+        root = up[0]
+    ids = [root]
+    frontier = [root]
+    while frontier:
+        marks = ",".join("?" * len(frontier))
+        frontier = [r[0] for r in db.execute_sql(
+            f"SELECT id FROM log_entry WHERE amends_id IN ({marks}) ORDER BY seq", frontier)]
+        ids.extend(frontier)
+    return sorted((row(i) for i in ids), key=lambda r: r.seq)
+
+
+def rows_in(start: dt.datetime, end: dt.datetime) -> list[LogRow]:
+    """Entries that happened in [start, end), in the order they happened."""
+    cursor = db.execute_sql(_SELECT + " WHERE e.at >= ? AND e.at < ? ORDER BY e.at, e.seq",
+                            (stamp(dt.datetime.now()), stamp(start), stamp(end)))
+    return [_row(r) for r in cursor]
+
+
+def posts() -> list[str]:
+    return [r[0] for r in db.execute_sql(
+        "SELECT DISTINCT post FROM log_entry INDEXED BY log_entry_post_seq WHERE post != '' ORDER BY post")]
+
+

@@ -1,0 +1,128 @@
+"""Patrols (巡逻): a post may require a patrol every N minutes while it is staffed.
+
+The warehouse rule (001, 木料场会计) asks for a duty patrol at least once an hour, and
+未按规定进行巡逻 costs a point. A patrol is a log entry of category "patrol" at the post;
+``detect_missed`` walks a window and records each gap longer than the interval as a
+``MissedPatrol`` and a ``missed_patrol`` fact for the person who should have gone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import peewee as pw
+
+from . import facts
+from .base import BaseModel
+from .db import db, writes
+from .errors import N_, ValidationError
+from .log_chain import stamp
+from .log_shift import people_on_duty
+from .org import Person
+from .session import require
+
+
+class PatrolRule(BaseModel):
+    post = pw.CharField(unique=True)
+    every_minutes = pw.IntegerField()
+    active = pw.BooleanField(default=True)
+
+    class Meta:
+        table_name = "patrol_rule"
+
+
+class MissedPatrol(BaseModel):
+    """Evidence for a missed patrol: the rule and the moment a patrol was due."""
+
+    rule = pw.ForeignKeyField(PatrolRule, backref="missed", index=False)
+    due_at = pw.DateTimeField()
+    person = pw.ForeignKeyField(Person, null=True, index=False, backref="+")
+
+    class Meta:
+        table_name = "missed_patrol"
+        indexes = ((("rule", "due_at"), True),)
+
+
+@dataclass(frozen=True)
+class MissedPatrolRow:
+    id: int
+    post: str
+    due_at: dt.datetime
+    person_id: int | None
+
+
+@writes
+def set_rule(post: str, every_minutes: int, active: bool = True) -> int:
+    """Require a patrol at *post* every *every_minutes* (an administrator's setting)."""
+    require("log.configure")
+    post = post.strip()
+    if not post:
+        raise ValidationError(N_("Name the post that needs patrols."), field="post")
+    if not 5 <= every_minutes <= 24 * 60:
+        raise ValidationError(N_("A patrol interval is between 5 minutes and 24 hours."), field="every")
+    return (PatrolRule.insert(post=post, every_minutes=every_minutes, active=active)
+            .on_conflict(conflict_target=[PatrolRule.post],
+                         update={PatrolRule.every_minutes: every_minutes, PatrolRule.active: active})
+            .execute())
+
+
+def _patrol_times(post: str, start: dt.datetime, end: dt.datetime) -> list[dt.datetime]:
+    rows = db.execute_sql(
+        "SELECT e.at FROM log_entry e JOIN log_category c ON c.id = e.category_id "
+        "WHERE c.key = 'patrol' AND e.post = ? AND e.at >= ? AND e.at < ? ORDER BY e.at",
+        (post, stamp(start), stamp(end))).fetchall()
+    return [dt.datetime.fromisoformat(r[0]) for r in rows]
+
+
+def _responsible(post: str, due: dt.datetime) -> tuple[bool, int | None]:
+    """(staffed, person): the roster decides when it knows; else the post's last writer."""
+    on_duty = people_on_duty(due)
+    if on_duty:
+        officers = [pid for pid, role in on_duty if role == "officer"] or [pid for pid, _ in on_duty]
+        return True, officers[0]
+    row = db.execute_sql("SELECT author_id FROM log_entry WHERE post = ? AND at <= ? ORDER BY at DESC LIMIT 1",
+                         (post, stamp(due))).fetchone()
+    return True, (row[0] if row else None)
+
+
+def gaps(times: list[dt.datetime], start: dt.datetime, end: dt.datetime, every: dt.timedelta) -> list[dt.datetime]:
+    """The moments in [start, end) at which a patrol was due and none had come."""
+    due_list = []
+    last = start
+    pending = iter(times)
+    upcoming = next(pending, None)
+    while last + every < end:
+        due = last + every
+        while upcoming is not None and upcoming <= last:
+            upcoming = next(pending, None)
+        if upcoming is not None and upcoming <= due:
+            last = upcoming
+        else:
+            due_list.append(due)
+            last = due
+    return due_list
+
+
+@writes
+def detect_missed(start: dt.datetime, end: dt.datetime) -> list[MissedPatrolRow]:
+    """Record every patrol missed in [start, end) at each post with a rule; safe to run again."""
+    require("log.write")
+    found = []
+    for rule in PatrolRule.select().where(PatrolRule.active == True):  # noqa: E712
+        every = dt.timedelta(minutes=rule.every_minutes)
+        for due in gaps(_patrol_times(rule.post, start, end), start, end, every):
+            staffed, person = _responsible(rule.post, due)
+            if not staffed:
+                continue
+            MissedPatrol.insert(rule=rule.id, due_at=stamp(due), person=person).on_conflict_ignore().execute()
+            missed = MissedPatrol.get((MissedPatrol.rule == rule.id) & (MissedPatrol.due_at == stamp(due)))
+            if person is not None:
+                facts.record(person, "missed_patrol", due, "patrol", missed.id, rule.post)
+            found.append(MissedPatrolRow(missed.id, rule.post, due, person))
+    return found
+
+
+def rules() -> list[tuple[str, int]]:
+    return [(r.post, r.every_minutes) for r in PatrolRule.select().where(PatrolRule.active == True)  # noqa: E712
+            .order_by(PatrolRule.post)]

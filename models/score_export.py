@@ -1,0 +1,239 @@
+"""Exports: a period's results as CSV or XLSX, a person's form as printable text or HTML.
+
+The XLSX file is written with the standard library (``zipfile`` and a minimal
+SpreadsheetML workbook with inline strings): four small XML parts are all a spreadsheet
+program needs, and no new dependency is worth that. Headings are msgids passed through the
+caller's ``t`` (the interface's translator), so models stay free of interface code.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import unicodedata
+import zipfile
+from typing import Callable
+from xml.sax.saxutils import escape
+
+from .appraisal import STATE_NAMES
+from .errors import N_
+from .score_review import PeriodResults, SheetDetail, period_results
+from .scoring import round1
+
+Translate = Callable[[str], str]
+
+
+def _same(msgid: str) -> str:
+    return msgid
+
+
+def _num(value) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+RESULT_COLUMNS = (N_("Rank"), N_("Name"), N_("Department"), N_("Position"), N_("State"), N_("Rated"),
+                  N_("Deductions"), N_("Bonuses"), N_("Score"), N_("Band"))
+
+
+def result_rows(results: PeriodResults, t: Translate = _same, zh: bool = False) -> list[list]:
+    """The period's table as rows of plain values, the heading first."""
+    rows: list[list] = [[t(c) for c in RESULT_COLUMNS]]
+    for r in results.rows:
+        rows.append([r.rank if r.rank is not None else "", r.name,
+                     (r.department_zh or r.department_en) if zh else (r.department_en or r.department_zh),
+                     (r.position_zh or r.position_en) if zh else (r.position_en or r.position_zh),
+                     t(STATE_NAMES.get(r.state, r.state)), round1(r.rated), r.deductions, r.bonuses,
+                     r.score if r.score is not None else "",
+                     (r.band_zh or r.band_en) if zh else (r.band_en or r.band_zh)])
+    return rows
+
+
+def results_csv(period_key: str, t: Translate = _same, zh: bool = False) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in result_rows(period_results(period_key), t, zh):
+        writer.writerow(row)
+    return buffer.getvalue()
+
+
+# ---- XLSX -----------------------------------------------------------------------------------
+
+_CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
+<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
+<Default Extension="xml" ContentType="application/xml"/>
+<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>
+<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>
+</Types>"""
+_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>
+</Relationships>"""
+_WORKBOOK = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">
+<sheets><sheet name="{name}" sheetId="1" r:id="rId1"/></sheets>
+</workbook>"""
+_WORKBOOK_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>
+</Relationships>"""
+
+
+def _column(n: int) -> str:
+    name = ""
+    n += 1
+    while n:
+        n, rest = divmod(n - 1, 26)
+        name = chr(65 + rest) + name
+    return name
+
+
+def xlsx_bytes(rows: list[list], sheet_name: str = "Sheet1") -> bytes:
+    """A one-sheet workbook: numbers as numbers, everything else as inline strings."""
+    lines = []
+    for r, row in enumerate(rows, 1):
+        cells = []
+        for c, value in enumerate(row):
+            ref = f"{_column(c)}{r}"
+            if isinstance(value, bool) or value is None or value == "":
+                continue
+            if isinstance(value, (int, float)):
+                cells.append(f'<c r="{ref}"><v>{value:g}</v></c>')
+            else:
+                cells.append(f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{escape(str(value))}</t></is></c>')
+        lines.append(f'<row r="{r}">{"".join(cells)}</row>')
+    sheet = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+             '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+             f'<sheetData>{"".join(lines)}</sheetData></worksheet>')
+    buffer = io.BytesIO()
+    safe_name = escape("".join(ch for ch in sheet_name if ch not in '[]:*?/\\')[:31] or "Sheet1", {'"': "&quot;"})
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        z.writestr("_rels/.rels", _RELS)
+        z.writestr("xl/workbook.xml", _WORKBOOK.format(name=safe_name))
+        z.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
+        z.writestr("xl/worksheets/sheet1.xml", sheet)
+    return buffer.getvalue()
+
+
+def results_xlsx(period_key: str, t: Translate = _same, zh: bool = False) -> bytes:
+    results = period_results(period_key)
+    return xlsx_bytes(result_rows(results, t, zh), results.period.key)
+
+
+# ---- the printable form ----------------------------------------------------------------------
+
+FORM_HEADINGS = (N_("Appraisal item"), N_("Criterion"), N_("Measure"), N_("Item score"), N_("Total score"))
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    lines, line = [], ""
+    for ch in text:
+        if _width(line + ch) > width:
+            lines.append(line)
+            line = ""
+        line += ch
+    return lines + [line] if line or not lines else lines
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - _width(text))
+
+
+def _form_parts(d: SheetDetail, t: Translate, zh: bool):
+    def pick(a, b):
+        return (a or b) if zh else (b or a)
+
+    header = [(t(N_("Name")), d.name), (t(N_("Position")), pick(d.position_zh, d.position_en)),
+              (t(N_("Department")), pick(d.department_zh, d.department_en)), (t(N_("Period")), d.period_key),
+              (t(N_("State")), t(STATE_NAMES.get(d.state, d.state)))]
+    rows = []
+    last_group = None
+    for item in d.items:
+        group = pick(item.group_zh, item.group_en)
+        rows.append((group if group != last_group else "", pick(item.name_zh, item.name_en), item.measure,
+                     "" if item.parts.score is None else f"{item.parts.score:.1f}", item.max_points))
+        last_group = group
+    band = pick(*d.total.band) if d.total.band and d.total.criteria_rated else ""
+    return header, rows, band
+
+
+def form_text(d: SheetDetail, t: Translate = _same, zh: bool = False) -> str:
+    """The 10-item sheet as monospaced text: 考核项目, 考核要素, 衡量标准, 单项得分, 合计得分, band."""
+    header, rows, band = _form_parts(d, t, zh)
+    widths = [14, 14, 30, 11, 11]
+    rule = "+" + "+".join("-" * (w + 2) for w in widths) + "+"
+    out = [t(N_("Appraisal form")), "  ".join(f"{k}: {v}" for k, v in header), rule,
+           "| " + " | ".join(_pad(h, w) for h, w in zip((t(h) for h in FORM_HEADINGS), widths)) + " |", rule]
+    total_text = f"{d.total.rated:.1f}" if d.total.criteria_rated else ""
+    for n, (group, name, measure, score, max_points) in enumerate(rows):
+        cells = [_wrap(group, widths[0]), _wrap(name, widths[1]), _wrap(measure, widths[2]),
+                 [f"{score}/{max_points:g}" if score else f"  /{max_points:g}"], [total_text if n == 0 else ""]]
+        height = max(len(c) for c in cells)
+        for line in range(height):
+            out.append("| " + " | ".join(_pad(c[line] if line < len(c) else "", w) for c, w in zip(cells, widths)) + " |")
+        out.append(rule)
+    for a in d.adjustments:
+        if a.status == "confirmed":
+            sign = "-" if a.kind == "deduction" else "+"
+            out.append(f"{t(N_('Deduction')) if a.kind == 'deduction' else t(N_('Bonus'))}: {a.fact} × {a.count:g} "
+                       f"{sign}{a.points * a.count:g}")
+    out.append(f"{t(N_('Deductions'))}: -{d.total.deductions:g}   {t(N_('Bonuses'))}: +{d.total.bonuses:g}")
+    out.append(f"{t(N_('Score'))}: {d.total.score:.1f}   {t(N_('Band'))}: {band}" if d.total.criteria_rated
+               else f"{t(N_('Score'))}: —")
+    out.append("")
+    out.append(f"{t(N_('Signature of the person appraised'))}: ____________    "
+               f"{t(N_('Signature of the supervisor'))}: ____________")
+    return "\n".join(out) + "\n"
+
+
+def form_html(d: SheetDetail, t: Translate = _same, zh: bool = False) -> str:
+    """The same form as a printable HTML page (one table, the total spanning every item)."""
+    header, rows, band = _form_parts(d, t, zh)
+    e = html.escape
+    total_text = f"{d.total.rated:.1f}" if d.total.criteria_rated else ""
+    body = []
+    for n, (group, name, measure, score, max_points) in enumerate(rows):
+        if group:
+            span = 1
+            for later in rows[n + 1:]:
+                if later[0]:
+                    break
+                span += 1
+        cells = (f'<td rowspan="{span}">{e(group)}</td>' if group else "")
+        cells += f"<td>{e(name)}</td><td>{e(measure)}</td><td class=num>{e(score)} / {max_points:g}</td>"
+        if n == 0:
+            cells += f'<td class=num rowspan="{len(rows)}">{e(total_text)}</td>'
+        body.append(f"<tr>{cells}</tr>")
+    adjustments = "".join(
+        f"<li>{e(t(N_('Deduction')) if a.kind == 'deduction' else t(N_('Bonus')))}: {e(a.fact)} × {a.count:g} "
+        f"{'-' if a.kind == 'deduction' else '+'}{a.points * a.count:g}</li>"
+        for a in d.adjustments if a.status == "confirmed")
+    score = f"{d.total.score:.1f}" if d.total.criteria_rated else "—"
+    return f"""<!doctype html>
+<html lang="{'zh-CN' if zh else 'en'}"><head><meta charset="utf-8"><title>{e(t(N_('Appraisal form')))} {e(d.name)} {e(d.period_key)}</title>
+<style>
+body {{ font-family: sans-serif; margin: 2em; }}
+table {{ border-collapse: collapse; width: 100%; }}
+th, td {{ border: 1px solid #000; padding: 4px 6px; vertical-align: middle; }}
+td.num {{ text-align: center; white-space: nowrap; }}
+@media print {{ body {{ margin: 0; }} }}
+</style></head><body>
+<h1>{e(t(N_('Appraisal form')))}</h1>
+<p>{' &nbsp; '.join(f'{e(k)}: <b>{e(v)}</b>' for k, v in header)}</p>
+<table>
+<thead><tr>{''.join(f'<th>{e(t(h))}</th>' for h in FORM_HEADINGS)}</tr></thead>
+<tbody>
+{chr(10).join(body)}
+</tbody></table>
+<ul>{adjustments}</ul>
+<p>{e(t(N_('Deductions')))}: -{d.total.deductions:g} &nbsp; {e(t(N_('Bonuses')))}: +{d.total.bonuses:g}</p>
+<p class=result>{e(t(N_('Score')))}: <b>{score}</b> &nbsp; {e(t(N_('Band')))}: <b>{e(band)}</b></p>
+<p>{e(t(N_('Signature of the person appraised')))}: ____________ &nbsp; {e(t(N_('Signature of the supervisor')))}: ____________</p>
+</body></html>
+"""

@@ -1,0 +1,369 @@
+"""Reading scores for screens and exports: plain dataclasses, computed in a few bulk queries.
+
+A period's results take three queries whatever its size (sheets with their people, the
+ratings averaged per item and side, the confirmed adjustments summed per rule), then the
+arithmetic of ``models.scoring`` in Python. Peers stay anonymous: no peer's id or name
+leaves this module, only their mean, their count and their comments.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from .appraisal import (Adjustment, AppraisalPeriod, Rating, Scoresheet, SheetEvent, SheetItem,
+                        decode_bands)
+from .db import db
+from .errors import N_, DutyError
+from .org import Department, Person, Position, Rule
+from .periods import parse
+from .scoring import (DEFAULT_BANDS, CriterionParts, Total, criterion_score, rule_points,
+                      total)
+
+GAP_SHARE = 0.3  # self and supervisor this far apart (share of the item's maximum) is flagged
+
+
+@dataclass(frozen=True)
+class PeriodInfo:
+    id: int
+    key: str
+    kind: str
+    starts: dt.date
+    ends: dt.date
+    sheets: int
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    sheet_id: int
+    person_id: int
+    name: str
+    department_zh: str
+    department_en: str
+    department_sort: int
+    position_zh: str
+    position_en: str
+    state: str
+    score: float | None  # None until every item is rated
+    band_zh: str
+    band_en: str
+    rated: float
+    deductions: float
+    bonuses: float
+    complete: bool
+    open_proposals: int
+    rank: int | None = None
+
+
+@dataclass(frozen=True)
+class PeriodResults:
+    period: PeriodInfo
+    rows: list[ResultRow]
+    spread: list[tuple[str, str, int]]  # band zh, en, how many sheets
+
+
+# ---- periods ------------------------------------------------------------------------------
+
+def list_periods() -> list[PeriodInfo]:
+    """Every opened period, newest first."""
+    counts = dict(db.execute_sql("SELECT period_id, count(*) FROM scoresheet GROUP BY period_id").fetchall())
+    return [PeriodInfo(p.id, p.key, p.kind, _date(p.starts), _date(p.ends), counts.get(p.id, 0))
+            for p in AppraisalPeriod.select().order_by(AppraisalPeriod.starts.desc(), AppraisalPeriod.ends.desc())]
+
+
+def default_period(today: dt.date | None = None) -> PeriodInfo | None:
+    """The most recent period that has ended, else the newest one."""
+    today = today or dt.date.today()
+    periods = list_periods()
+    ended = [p for p in periods if p.ends <= today]
+    if ended:
+        return max(ended, key=lambda p: (p.ends, p.starts))
+    return periods[0] if periods else None
+
+
+def _date(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def find_period(key_or_id) -> AppraisalPeriod:
+    if isinstance(key_or_id, int):
+        period = AppraisalPeriod.get_or_none(AppraisalPeriod.id == key_or_id)
+    else:
+        period = AppraisalPeriod.get_or_none(AppraisalPeriod.key == parse(key_or_id).key)
+    if period is None:
+        raise DutyError(N_("The period {key} has not been opened."), field="period", key=str(key_or_id))
+    return period
+
+
+# ---- the arithmetic over many sheets ------------------------------------------------------
+
+@dataclass
+class _SheetData:
+    weights: dict[str, float]
+    low: float
+    high: float
+    bands: list
+    deduction_cap: float | None
+    bonus_cap: float | None
+    items: dict[int, float] = field(default_factory=dict)  # item id → max points
+    ratings: dict[int, dict[str, tuple[float, int]]] = field(default_factory=dict)  # item → side → (mean, n)
+    rules: list = field(default_factory=list)
+
+
+def totals(where: str, params: tuple) -> dict[int, tuple[Total, list[CriterionParts]]]:
+    """Each sheet's total (and its criteria) for the sheets ``where`` selects (SQL over ``s``)."""
+    data: dict[int, _SheetData] = {}
+    for sid, ws, wv, wp, low, high, bands, dcap, bcap in db.execute_sql(
+            f"SELECT s.id, s.weight_self, s.weight_supervisor, s.weight_peer, s.min_score, s.max_score, "
+            f"s.bands, s.deduction_cap, s.bonus_cap FROM scoresheet s WHERE {where}", params):
+        data[sid] = _SheetData({"self": ws, "supervisor": wv, "peer": wp}, low, high,
+                               decode_bands(bands) or list(DEFAULT_BANDS), dcap, bcap)
+    for sid, item_id, max_points in db.execute_sql(
+            f"SELECT i.sheet_id, i.id, i.max_points FROM sheet_item i JOIN scoresheet s ON s.id = i.sheet_id "
+            f"WHERE {where} ORDER BY i.sheet_id, i.seq", params):
+        data[sid].items[item_id] = max_points
+    for sid, item_id, side, mean, n in db.execute_sql(
+            f"SELECT r.sheet_id, r.item_id, r.rater, avg(r.points), count(*) FROM rating r "
+            f"JOIN scoresheet s ON s.id = r.sheet_id WHERE {where} GROUP BY r.item_id, r.rater", params):
+        data[sid].ratings.setdefault(item_id, {})[side] = (mean, n)
+    for sid, rule_id, kind, points, cap, count in db.execute_sql(
+            f"SELECT a.sheet_id, a.rule_id, a.kind, a.points, max(a.cap), sum(a.count) FROM adjustment a "
+            f"JOIN scoresheet s ON s.id = a.sheet_id WHERE a.status = 'confirmed' AND {where} "
+            f"GROUP BY a.sheet_id, a.rule_id, a.kind, a.points", params):
+        data[sid].rules.append(rule_points(rule_id, kind, points, count, cap))
+    out = {}
+    for sid, d in data.items():
+        criteria = []
+        for item_id, max_points in d.items.items():
+            sides = d.ratings.get(item_id, {})
+            peer = sides.get("peer")
+            criteria.append(criterion_score(
+                sides["self"][0] if "self" in sides else None,
+                sides["supervisor"][0] if "supervisor" in sides else None,
+                peer[0] if peer else None, peer[1] if peer else 0, d.weights, max_points))
+        out[sid] = (total(criteria, d.rules, d.low, d.high, d.bands, d.deduction_cap, d.bonus_cap), criteria)
+    return out
+
+
+def period_results(key_or_id) -> PeriodResults:
+    """A period's table: every sheet with its score, band, rank and state; the band spread."""
+    period = find_period(key_or_id)
+    computed = totals("s.period_id = ?", (period.id,))
+    open_counts = {sid: n for sid, n in db.execute_sql(
+        "SELECT a.sheet_id, count(*) FROM adjustment a JOIN scoresheet s ON s.id = a.sheet_id "
+        "WHERE s.period_id = ? AND a.status = 'proposed' GROUP BY a.sheet_id", (period.id,))}
+    rows = []
+    query = db.execute_sql(
+        "SELECT s.id, p.id, p.name, coalesce(d.name_zh, ''), coalesce(d.name_en, ''), coalesce(d.sort, 9999), "
+        "coalesce(pos.title_zh, ''), coalesce(pos.title_en, ''), s.state FROM scoresheet s "
+        "JOIN person p ON p.id = s.person_id LEFT JOIN position pos ON pos.id = s.position_id "
+        "LEFT JOIN department d ON d.id = pos.department_id WHERE s.period_id = ?", (period.id,))
+    for sid, pid, name, dzh, den, dsort, pzh, pen, state in query:
+        t, _criteria = computed[sid]
+        scored = t.complete and t.criteria_total > 0
+        band = t.band if scored and t.band else ("", "")
+        rows.append(ResultRow(sid, pid, name, dzh, den, dsort, pzh, pen, state, t.score if scored else None,
+                              band[0], band[1], t.rated, t.deductions, t.bonuses, t.complete,
+                              open_counts.get(sid, 0)))
+    rows = rank(rows)
+    spread: dict[tuple[str, str], int] = {}
+    bands = []
+    for sid, in db.execute_sql("SELECT s.id FROM scoresheet s WHERE s.period_id = ? LIMIT 1", (period.id,)):
+        bands = decode_bands(Scoresheet.get_by_id(sid).bands) or list(DEFAULT_BANDS)
+    for zh, en, _minimum in bands:
+        spread[(zh, en)] = 0
+    for row in rows:
+        if row.score is not None:
+            spread[(row.band_zh, row.band_en)] = spread.get((row.band_zh, row.band_en), 0) + 1
+    info = PeriodInfo(period.id, period.key, period.kind, _date(period.starts), _date(period.ends), len(rows))
+    return PeriodResults(info, rows, [(zh, en, n) for (zh, en), n in spread.items()])
+
+
+def rank(rows: list[ResultRow]) -> list[ResultRow]:
+    """Rank by score, highest first; equal scores share a rank (1, 2, 2, 4); unscored have none."""
+    from dataclasses import replace
+
+    scored = sorted((r for r in rows if r.score is not None), key=lambda r: -r.score)
+    ranks: dict[int, int] = {}
+    for n, row in enumerate(scored, 1):
+        ranks[row.sheet_id] = ranks[scored[n - 2].sheet_id] if n > 1 and scored[n - 2].score == row.score else n
+    ordered = sorted(rows, key=lambda r: (r.department_sort, r.department_zh,
+                                          r.score is None, -(r.score or 0), r.name))
+    return [replace(r, rank=ranks.get(r.sheet_id)) for r in ordered]
+
+
+# ---- one sheet ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ItemView:
+    seq: int
+    group_zh: str
+    group_en: str
+    name_zh: str
+    name_en: str
+    max_points: float
+    measure: str
+    parts: CriterionParts
+    comments: dict[str, list[str]]  # side → comments (peers' without names)
+    wide_gap: bool
+
+    @property
+    def gap(self) -> float | None:
+        if self.parts.self is None or self.parts.supervisor is None:
+            return None
+        return self.parts.supervisor - self.parts.self
+
+
+@dataclass(frozen=True)
+class AdjustmentView:
+    id: int
+    kind: str
+    fact: str
+    code: str | None
+    points: float
+    count: float
+    cap: float | None
+    source: str
+    ref_id: int | None
+    occurred_at: dt.datetime | None
+    status: str
+    reason: str
+    note: str
+    rule_id: int | None
+
+    @property
+    def signed(self) -> float:
+        return (-1 if self.kind == "deduction" else 1) * self.points * self.count
+
+
+@dataclass(frozen=True)
+class RuleChoice:
+    id: int
+    fact: str
+    kind: str
+    points: float
+    unit: str
+    cap: float | None
+
+
+@dataclass(frozen=True)
+class EventView:
+    at: dt.datetime
+    actor: str
+    action: str
+    from_state: str
+    to_state: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    period_key: str
+    score: float | None
+    band_zh: str
+    band_en: str
+
+
+@dataclass(frozen=True)
+class SheetDetail:
+    sheet_id: int
+    period_key: str
+    period_kind: str
+    person_id: int
+    name: str
+    position_zh: str
+    position_en: str
+    department_zh: str
+    department_en: str
+    state: str
+    weights: dict[str, float]
+    min_score: float
+    max_score: float
+    deduction_cap: float | None
+    bonus_cap: float | None
+    items: list[ItemView]
+    adjustments: list[AdjustmentView]
+    total: Total
+    events: list[EventView]
+    trend: list[TrendPoint]
+    rules: list[RuleChoice]
+    peer_count: int
+
+    @property
+    def open_proposals(self) -> int:
+        return sum(1 for a in self.adjustments if a.status == "proposed")
+
+
+def sheet_detail(sheet_id: int) -> SheetDetail:
+    sheet = (Scoresheet.select(Scoresheet, AppraisalPeriod, Person).join(AppraisalPeriod)
+             .switch(Scoresheet).join(Person).where(Scoresheet.id == sheet_id).first())
+    if sheet is None:
+        raise DutyError(N_("That scoresheet no longer exists."))
+    position = Position.get_or_none(Position.id == sheet.position_id)
+    department = Department.get_or_none(Department.id == position.department_id) if position else None
+    computed = totals("s.id = ?", (sheet.id,))[sheet.id]
+    t, criteria = computed
+    comments: dict[int, dict[str, list[str]]] = {}
+    peers = set()
+    for r in Rating.select().where(Rating.sheet == sheet).order_by(Rating.rater, Rating.id):
+        if r.rater == "peer":
+            peers.add(r.slot)
+        if r.comment:
+            comments.setdefault(r.item_id, {}).setdefault(r.rater, []).append(r.comment)
+    items = []
+    for item, parts in zip(SheetItem.select().where(SheetItem.sheet == sheet).order_by(SheetItem.seq), criteria):
+        wide = (parts.self is not None and parts.supervisor is not None
+                and abs(parts.self - parts.supervisor) >= GAP_SHARE * item.max_points - 1e-9)
+        items.append(ItemView(item.seq, item.group_zh, item.group_en, item.name_zh, item.name_en,
+                              item.max_points, item.measure, parts, comments.get(item.id, {}), wide))
+    adjustments = [AdjustmentView(a.id, a.kind, a.fact, a.code, a.points, a.count, a.cap, a.source, a.ref_id,
+                                  _datetime(a.occurred_at), a.status, a.reason, a.note, a.rule_id)
+                   for a in Adjustment.select().where(Adjustment.sheet == sheet)
+                   .order_by(Adjustment.occurred_at, Adjustment.id)]
+    names = dict(Person.select(Person.id, Person.name).tuples())
+    events = [EventView(_datetime(e.at), names.get(e.actor_id, "system"), e.action, e.from_state, e.to_state,
+                        e.reason)
+              for e in SheetEvent.select().where(SheetEvent.sheet == sheet).order_by(SheetEvent.at, SheetEvent.id)]
+    rules = [RuleChoice(r.id, r.fact, r.kind, r.points, r.unit, r.cap)
+             for r in Rule.select().where(Rule.position == sheet.position_id).order_by(Rule.seq)]
+    return SheetDetail(
+        sheet.id, sheet.period.key, sheet.period.kind, sheet.person_id, sheet.person.name,
+        position.title_zh if position else "", position.title_en if position else "",
+        department.name_zh if department else "", department.name_en if department else "",
+        sheet.state, {"self": sheet.weight_self, "supervisor": sheet.weight_supervisor, "peer": sheet.weight_peer},
+        sheet.min_score, sheet.max_score, sheet.deduction_cap, sheet.bonus_cap, items, adjustments, t, events,
+        trend(sheet.person_id), rules, len(peers))
+
+
+def trend(person_id: int) -> list[TrendPoint]:
+    """The person's score in every period they have a sheet in, oldest first."""
+    computed = totals("s.person_id = ?", (person_id,))
+    points = []
+    for sid, key in db.execute_sql(
+            "SELECT s.id, p.key FROM scoresheet s JOIN appraisal_period p ON p.id = s.period_id "
+            "WHERE s.person_id = ? ORDER BY p.starts, p.ends", (person_id,)):
+        t = computed[sid][0]
+        scored = t.complete and t.criteria_total > 0
+        band = t.band if scored and t.band else ("", "")
+        points.append(TrendPoint(key, t.score if scored else None, band[0], band[1]))
+    return points
+
+
+def sheets_of(person_id: int) -> list[tuple[int, str]]:
+    """(sheet id, period key) of a person's sheets, newest first."""
+    return [(sid, key) for sid, key in db.execute_sql(
+        "SELECT s.id, p.key FROM scoresheet s JOIN appraisal_period p ON p.id = s.period_id "
+        "WHERE s.person_id = ? ORDER BY p.starts DESC", (person_id,))]
+
+
+def _datetime(value):
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    try:
+        return dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return None

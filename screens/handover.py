@@ -1,0 +1,133 @@
+"""Handover (交接班): read the shift's draft report, close the shift, countersign, export.
+
+The outgoing shift lead presses C to close the shift with a note; the report is kept as
+drafted. The incoming lead reads it and presses S to countersign. X exports the newest
+report as Markdown (or text, by the file name) for printing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Header, Static
+
+from models import handover
+from models.errors import N_, DutyError
+from models.session import current_actor
+from tui.base import DutyScreen
+from tui.i18n import _, pick
+
+from .log_dialogs import FormDialog
+
+
+class HandoverScreen(DutyScreen):
+    TITLE_MSGID = "Handover"
+    BINDINGS = [
+        Binding("c", "close_shift", "Close shift", id="handover-close"),
+        Binding("s", "countersign", "Countersign", id="handover-countersign"),
+        Binding("x", "export", "Export", id="handover-export"),
+        Binding("escape", "app.pop_screen", "Back", id="handover-back"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="handover-body"):
+            yield Static("", id="handover-pending")
+            yield Static("", id="handover-report")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(VerticalScroll).focus()
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.app.sub_title = _("Handover")
+
+    def reload(self) -> None:
+        actor = current_actor()
+        person = actor.id if actor else None
+
+        def load():
+            d = handover.draft(person_id=person)
+            return handover.report_markdown(d, t=_, name=pick), handover.handovers(5)
+
+        self.fetch(load, then=self._show)
+
+    def _show(self, result) -> None:
+        report, recent = result
+        lines = Text()
+        waiting = [h for h in recent if h.incoming is None]
+        if waiting:
+            for h in waiting:
+                lines.append(_("Handover {id} of {shift} by {name} waits for the incoming lead's countersignature (S).")
+                             .format(id=h.id, shift=h.shift, name=h.outgoing) + "\n", style="bold")
+        elif recent:
+            h = recent[0]
+            lines.append(_("Last handover: {shift}, {outgoing} → {incoming}.").format(
+                shift=h.shift, outgoing=h.outgoing, incoming=h.incoming or "—") + "\n", style="italic")
+        lines.append(_("Draft for the current shift (C closes the shift with it):"), style="dim")
+        self.query_one("#handover-pending", Static).update(lines)
+        self.query_one("#handover-report", Static).update(report)
+
+    def action_close_shift(self) -> None:
+        actor = current_actor()
+        person = actor.id if actor else None
+
+        def close(values):
+            d = handover.draft(person_id=person)
+            report = handover.report_markdown(d, values["note"], t=_, name=pick)
+            return handover.close_shift(values["note"], report=report)
+
+        self.app.push_screen(FormDialog(N_("Close the shift"), [("note", N_("A note for the incoming shift"), "")], close,
+                                        hint=N_("The report is kept as drafted; the incoming lead countersigns it.")),
+                             self._shift_closed)
+
+    def _shift_closed(self, handover_id) -> None:
+        if handover_id:
+            self.notify(_("Shift handed over (handover {id}).").format(id=handover_id))
+            self.reload()
+
+    def action_countersign(self) -> None:
+        def sign():
+            waiting = [h for h in handover.handovers(5) if h.incoming is None]
+            if not waiting:
+                raise DutyError(N_("No handover waits for a countersignature."))
+            handover.countersign(waiting[0].id)
+            return waiting[0].id
+
+        self.fetch(sign, then=self._signed)
+
+    def _signed(self, handover_id) -> None:
+        self.notify(_("Handover {id} countersigned.").format(id=handover_id))
+        self.reload()
+
+    def action_export(self) -> None:
+        def export(values):
+            path = Path(values["path"].strip() or "handover.md").expanduser()
+            fmt = "text" if path.suffix.lower() == ".txt" else "markdown"
+            text = handover.export(None, fmt, t=_)
+            try:
+                path.write_text(text, encoding="utf-8")
+            except OSError as exc:
+                raise DutyError(N_("Cannot write {path}: {reason}"), field="path", path=str(path),
+                                reason=exc.strerror or str(exc)) from exc
+            return str(path)
+
+        self.app.push_screen(FormDialog(N_("Export the newest handover"),
+                                        [("path", N_("File (.md for Markdown, .txt for text)"), "handover.md")], export),
+                             self._exported)
+
+    def _exported(self, path) -> None:
+        if path:
+            self.notify(_("Written to {path}.").format(path=path))
+
+    def palette_commands(self):
+        return [
+            (N_("Close shift"), self.action_close_shift, N_("Hand over with the drafted report")),
+            (N_("Countersign"), self.action_countersign, N_("The incoming shift lead takes over")),
+            (N_("Export"), self.action_export, N_("The newest report as Markdown or text")),
+        ]

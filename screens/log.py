@@ -1,0 +1,379 @@
+"""The duty log: the whole logbook as one scrolling view, newest at the bottom.
+
+Filters, full-text search (Chinese words of two characters too) with jumps from hit to
+hit, jump to a date; amend, follow up, acknowledge an emergency and approve an expense on
+the entry under the cursor; the handover screen is one key away.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer, Header, Input, Static
+
+from models import followups, log_entries, log_forms, log_query
+from models.log_query import LogFilter, LogRow
+from tui.base import DutyScreen
+from tui.i18n import N_, _, pick
+from tui.logview import PAGE, LogView
+
+from .log_dialogs import FormDialog
+
+
+FOLLOWUP_STATES = {"open": N_("open"), "overdue": N_("overdue"), "closed": N_("closed")}
+
+
+def _money(cents: int | None) -> str:
+    return "" if cents is None else f"¥{cents / 100:.2f}"
+
+
+class LogScreen(DutyScreen):
+    TITLE_MSGID = "Duty log"
+    BINDINGS = [
+        Binding("slash", "search", "Search", id="log-search"),
+        Binding("n", "hit(1)", "Next hit", show=False, id="log-next-hit"),
+        Binding("N", "hit(-1)", "Previous hit", show=False, id="log-prev-hit"),
+        Binding("f", "filter", "Filter", id="log-filter"),
+        Binding("g", "goto_date", "Go to date", show=False, id="log-goto"),
+        Binding("e", "amend", "Amend", id="log-amend"),
+        Binding("o", "followup", "Follow-up", id="log-followup"),
+        Binding("c", "close_followup", "Close follow-up", show=False, id="log-close-followup"),
+        Binding("a", "acknowledge", "Acknowledge emergency", show=False, id="log-ack"),
+        Binding("v", "approve", "Approve expense", show=False, id="log-approve"),
+        Binding("h", "handover", "Handover", id="log-handover"),
+        Binding("escape", "clear", "Clear filter and search", show=False, id="log-clear"),
+    ]
+
+    def __init__(self):
+        super().__init__()
+        self.filter = LogFilter()
+        self.search_text = ""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="log-status")
+        yield LogView(id="log-view")
+        yield Static("", id="log-detail")
+        yield Input(id="log-search", placeholder=_("Search the log (Chinese or English), Enter jumps"),
+                    select_on_focus=False)
+        yield Footer()
+
+    @property
+    def view(self) -> LogView:
+        return self.query_one(LogView)
+
+    def on_mount(self) -> None:
+        self.query_one("#log-search").display = False
+        self.view.focus()
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.app.sub_title = _("Duty log")
+        if self.is_mounted and self.view.total:
+            self.reload()
+
+    # -- data -----------------------------------------------------------------------------
+    def reload(self) -> None:
+        """Read the log again (this or another terminal wrote to it); keep the cursor's entry."""
+        flt = self.filter
+        keep = self.view.seq_at(self.view.cursor) if self.view.total else None
+        at_end = self.view.total == 0 or self.view.cursor >= self.view.total - 1
+
+        def load():
+            if flt.empty:
+                return log_query.total(), None
+            seqs = log_query.filtered_seqs(flt)
+            return len(seqs), seqs
+
+        def show(result):
+            total, seqs = result
+            cursor = None
+            if not at_end and keep is not None:
+                self.view.seqs = seqs
+                self.view.total = total
+                cursor = self.view.index_of_seq(keep)
+            self.view.set_source(total, seqs, cursor)
+            self.show_status()
+
+        self.fetch(load, then=show, group="log-reload")
+
+    def log_changed(self, entry_id: int) -> None:
+        """The quick entry saved an entry: show it at once."""
+        if self.filter.empty and self.view.cursor >= self.view.total - 1:
+            def newest():
+                total = log_query.total()
+                first = (total - 1) // PAGE * PAGE + 1
+                return total, log_query.rows_between(first, total)
+
+            self.fetch(newest, then=self._grown, group="log-grow")
+        else:
+            self.reload()
+
+    def _grown(self, result) -> None:
+        total, rows = result
+        self.view.appended(total, rows)
+        self.show_status()
+
+    def show_status(self, message: str = "") -> None:
+        parts = [_("{count} entries").format(count=f"{self.view.total:,}")]
+        if not self.filter.empty:
+            parts.append(_("filtered"))
+        if self.search_text:
+            parts.append(_("search “{text}”").format(text=self.search_text))
+        if message:
+            parts.append(message)
+        self.query_one("#log-status", Static).update(" · ".join(parts))
+
+    @on(LogView.CursorMoved)
+    def cursor_moved(self, event: LogView.CursorMoved) -> None:
+        self.query_one("#log-detail", Static).update(self.detail(event.row))
+
+    def detail(self, row: LogRow | None) -> Text:
+        if row is None:
+            return Text(_("The log is empty: press ctrl+n to write the first entry.") if self.view.total == 0 else "")
+        text = Text()
+        text.append(f"#{row.seq} ", style="bold")
+        text.append(f"{row.at:%Y-%m-%d %H:%M} · {pick(row.category_zh, row.category_en)} · {row.post} · "
+                    f"{row.author} · {row.shift}")
+        if row.severity == "emergency":
+            text.append("  " + (_("acknowledged") if row.acknowledged else _("EMERGENCY, not acknowledged")),
+                        style="bold")
+        text.append("\n" + row.text)
+        notes = []
+        if row.amends_seq:
+            notes.append(_("corrects entry #{seq}").format(seq=row.amends_seq))
+        if row.amended:
+            notes.append(_("corrected by a later entry"))
+        if row.followup:
+            notes.append(_("follow-up: {state}").format(state=_(FOLLOWUP_STATES[row.followup])))
+        if row.amount_cents is not None:
+            if row.waiting_approval:
+                notes.append(_("{amount} waits for a shift lead's approval").format(amount=_money(row.amount_cents)))
+            elif row.needs_approval:
+                notes.append(_("{amount} approved").format(amount=_money(row.amount_cents)) if row.decision
+                             else _("{amount} refused").format(amount=_money(row.amount_cents)))
+            else:
+                notes.append(_("{amount} settled").format(amount=_money(row.amount_cents)))
+        if notes:
+            text.append("\n" + " · ".join(notes), style="italic")
+        return text
+
+    # -- search, filter, jump -------------------------------------------------------------
+    def action_search(self) -> None:
+        box = self.query_one("#log-search", Input)
+        box.display = True
+        box.value = self.search_text
+        box.focus()
+
+    @on(Input.Submitted, "#log-search")
+    def search_submitted(self, event: Input.Submitted) -> None:
+        self.search_text = event.value.strip()
+        self.view.highlight = self.search_text
+        event.input.display = False
+        self.view.focus()
+        self.view.refresh()
+        if self.search_text:
+            self.jump_hit(-1, fresh=True)
+        else:
+            self.show_status()
+
+    def on_key(self, event) -> None:
+        box = self.query_one("#log-search", Input)
+        if self.focused is box and event.key == "escape":
+            box.display = False
+            self.view.focus()
+            event.stop()
+
+    def action_hit(self, direction: int) -> None:
+        if not self.search_text:
+            self.action_search()
+            return
+        self.jump_hit(direction)
+
+    def jump_hit(self, direction: int, fresh: bool = False) -> None:
+        """Go to the next hit; a fresh search starts from the newest entry backwards."""
+        text = self.search_text
+        view = self.view
+        if fresh:
+            here, direction = (view.seq_at(view.total - 1) or 0) + 1, -1
+        else:
+            here = view.seq_at(view.cursor) or 0
+
+        def find():
+            seq = log_query.next_hit(text, here, backwards=direction < 0)
+            # In a filtered view, walk on until a hit that the filter shows.
+            while seq is not None and view.index_of_seq(seq) is None:
+                seq = log_query.next_hit(text, seq, backwards=direction < 0)
+            return seq
+
+        def show(seq):
+            if seq is None:
+                self.show_status(_("no hits for “{text}”").format(text=text) if fresh else _("no more hits"))
+                self.app.bell()
+                return
+            view.go(view.index_of_seq(seq))
+            self.show_status(_("hit at #{seq}").format(seq=seq))
+
+        self.fetch(find, then=show, group="log-search")
+
+    def action_filter(self) -> None:
+        f = self.filter
+        names = {}
+        fields = [
+            ("start", N_("From date (2026-11-20, 11-20, today)"), f.start.isoformat() if f.start else ""),
+            ("end", N_("To date"), f.end.isoformat() if f.end else ""),
+            ("categories", N_("Categories (prefixes, e.g. p, v, f)"), ",".join(f.categories)),
+            ("severity", N_("Severity (normal, important, emergency)"), f.severity or ""),
+            ("post", N_("Post"), f.post or ""),
+            ("author", N_("Author"), names.get(f.author_id, "")),
+            ("followups", N_("Only entries with open follow-ups (y/n)"), "y" if f.open_followups else ""),
+            ("text", N_("Only entries containing"), f.text),
+        ]
+        self.app.push_screen(FormDialog(N_("Filter the log"), fields, log_forms.build_filter,
+                                        hint=N_("Empty fields filter nothing. Enter moves on; Enter on the last applies.")),
+                             self._filtered)
+
+    def _filtered(self, flt: LogFilter | None) -> None:
+        if flt is None:
+            return
+        self.filter = flt
+        if flt.text:
+            self.view.highlight = flt.text
+        self.view.total = 0
+        self.reload()
+
+    def action_clear(self) -> None:
+        self.filter = LogFilter()
+        self.search_text = ""
+        self.view.highlight = ""
+        self.view.total = 0
+        self.reload()
+
+    def action_goto_date(self) -> None:
+        def go(values):
+            day = log_forms.parse_date(values["day"], "day")
+            if day is None:
+                return None
+            return log_query.seq_at(dt.datetime.combine(day, dt.time()))
+
+        self.app.push_screen(FormDialog(N_("Go to date"), [("day", N_("Date (2026-11-20, 11-20, today, yesterday)"), "")], go),
+                             self._went)
+
+    def _went(self, seq: int | None) -> None:
+        if seq is None:
+            return
+        index = self.view.index_of_seq(seq)
+        if index is None and self.view.seqs is not None:
+            from bisect import bisect_left
+
+            index = min(len(self.view.seqs) - 1, bisect_left(self.view.seqs, seq))
+        if index is not None:
+            self.view.go(index)
+
+    # -- acting on the entry under the cursor ---------------------------------------------
+    def _current(self) -> LogRow | None:
+        row = self.view.current
+        if row is None:
+            self.notify(_("Choose an entry first."), severity="warning")
+        return row
+
+    def action_amend(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+        self.app.push_screen(
+            FormDialog(N_("Amend entry"), [("line", N_("The corrected entry (the original stays as written)"), row.text)],
+                       lambda v: log_entries.amend(row.id, v["line"]),
+                       hint=N_("A correction is a new entry that points at the original.")),
+            self._written)
+
+    def _written(self, entry_id) -> None:
+        if entry_id:
+            self.view.invalidate()
+            self.log_changed(entry_id)
+
+    def action_followup(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+        fields = [("owner", N_("Owner (a name)"), ""), ("due", N_("Deadline (+24h, 14:00, 11-21 14:00)"), "+24h"),
+                  ("what", N_("What is to be done"), row.text[:200])]
+
+        def open_it(values):
+            due = log_forms.parse_deadline(values["due"], log_entries.now())
+            return followups.open_followup(row.id, values["owner"], due, values["what"])
+
+        self.app.push_screen(FormDialog(N_("Open a follow-up"), fields, open_it), self._changed)
+
+    def _changed(self, answer) -> None:
+        if answer:
+            self.view.invalidate()
+
+    def action_close_followup(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+
+        def close(values):
+            open_ones = [f for f in followups.for_entry(row.id) if f.is_open]
+            if not open_ones:
+                from models.errors import DutyError, N_
+
+                raise DutyError(N_("This entry has no open follow-up."))
+            return followups.close_followup(open_ones[0].id, values["note"])
+
+        self.app.push_screen(FormDialog(N_("Close the follow-up"), [("note", N_("How was it settled?"), "")], close),
+                             self._written)
+
+    def action_acknowledge(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+        self.fetch(log_entries.acknowledge, row.id, then=self._acknowledged)
+
+    def _acknowledged(self, _result) -> None:
+        self.view.invalidate()
+        self.notify(_("Emergency acknowledged."))
+        watch = getattr(self.app, "emergency_watch", None)
+        if watch is not None:
+            watch.poll()
+
+    def action_approve(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+
+        def decide(values):
+            answer = values["approve"].strip().lower()
+            if answer not in ("y", "n", "yes", "no", "是", "否"):
+                from models.errors import N_, ValidationError
+
+                raise ValidationError(N_("Answer y to approve or n to refuse."), field="approve")
+            log_entries.decide_expense(row.id, answer in ("y", "yes", "是"), values["note"])
+            return True
+
+        self.app.push_screen(FormDialog(N_("Approve the expense"),
+                                        [("approve", N_("Approve? (y/n)"), "y"), ("note", N_("Note"), "")], decide),
+                             self._changed)
+
+    def action_handover(self) -> None:
+        from .handover import HandoverScreen
+
+        self.app.push_screen(HandoverScreen())
+
+    def palette_commands(self):
+        return [
+            (N_("Search the log"), self.action_search, N_("Find words in Chinese or English")),
+            (N_("Filter the log"), self.action_filter, N_("Date range, category, severity, post, author")),
+            (N_("Go to date"), self.action_goto_date, N_("Jump to the first entry of a day")),
+            (N_("Amend entry"), self.action_amend, N_("Correct the entry under the cursor")),
+            (N_("Open a follow-up"), self.action_followup, N_("An owner and a deadline for the entry")),
+            (N_("Close the follow-up"), self.action_close_followup, N_("With a note on how it was settled")),
+            (N_("Acknowledge emergency"), self.action_acknowledge, N_("A shift lead takes charge")),
+            (N_("Approve the expense"), self.action_approve, N_("Above the limit a shift lead decides")),
+            (N_("Handover"), self.action_handover, N_("Close the shift or countersign")),
+        ]

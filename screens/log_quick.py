@@ -1,0 +1,97 @@
+"""Quick entry (ctrl+n from every screen): one line, Enter commits, the line is ready again.
+
+Up and Down choose the category (or type its prefix: ``p:`` patrol, ``v:`` visitor …);
+a leading ``14:05`` sets the time, ``@东门`` the post, ``!!`` makes it an emergency and
+``¥35`` gives an expense its amount. A mistake shows under the line and the line stays.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Input, Label, Static
+
+from models import log_entries
+from models.quick_entry import CategoryRef
+from tui.base import DutyModal
+from tui.i18n import _, error_text, pick
+
+
+class QuickEntry(DutyModal):
+    BINDINGS = [
+        Binding("escape", "close", "Close", id="quick-close"),
+        Binding("up", "category(-1)", "Previous category", show=False, id="quick-cat-up"),
+        Binding("down", "category(1)", "Next category", show=False, id="quick-cat-down"),
+    ]
+
+    def __init__(self, category: str = "other"):
+        super().__init__()
+        self.categories: list[CategoryRef] = []
+        self.category = category
+        self.saved: list[int] = []
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="quick-entry"):
+            yield Static(_("New log entry"), classes="dialog-title")
+            yield Label("", id="quick-category")
+            yield Input(id="quick-line", placeholder=_("14:05 p: @东门 what happened"), select_on_focus=False)
+            yield Label("", id="quick-error", classes="error")
+            yield Static(_("Enter saves · ↑↓ category · p: v: t: f: s: e: m: h: x: o: · @post · !! emergency · Esc closes"),
+                         id="quick-hint", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+        self.fetch(log_entries.categories, then=self._categories, group="quick-cats")
+
+    def _categories(self, cats: list[CategoryRef]) -> None:
+        self.categories = cats
+        if self.category not in [c.key for c in cats] and cats:
+            self.category = cats[-1].key
+        self._show_category()
+
+    def _show_category(self) -> None:
+        cat = next((c for c in self.categories if c.key == self.category), None)
+        if cat:
+            self.query_one("#quick-category", Label).update(
+                _("Category: {name} ({prefix}:)").format(name=pick(cat.name_zh, cat.name_en), prefix=cat.prefix))
+
+    def action_category(self, delta: int) -> None:
+        keys = [c.key for c in self.categories]
+        if keys:
+            i = keys.index(self.category) if self.category in keys else 0
+            self.category = keys[(i + delta) % len(keys)]
+            self._show_category()
+
+    @on(Input.Submitted, "#quick-line")
+    def submit(self) -> None:
+        if self.busy:
+            return
+        self.busy = True
+        self.query_one("#quick-error", Label).update("")
+        line = self.query_one(Input).value
+        self.fetch(log_entries.add, line, self.category, then=self._saved, on_error=self._failed,
+                   group="quick-save")
+
+    def _saved(self, entry_id: int) -> None:
+        self.busy = False
+        self.saved.append(entry_id)
+        line = self.query_one(Input)
+        line.value = ""
+        self.query_one("#quick-hint", Static).update(_("Saved entry {id}. Type the next one, or Esc.").format(id=entry_id))
+        for screen in self.app.screen_stack:
+            if hasattr(screen, "log_changed"):
+                screen.log_changed(entry_id)
+        watch = getattr(self.app, "emergency_watch", None)
+        if watch is not None:
+            watch.poll()
+
+    def _failed(self, error: BaseException) -> None:
+        self.busy = False
+        self.query_one("#quick-error", Label).update(error_text(error))
+        self.query_one(Input).focus()
+
+    def action_close(self) -> None:
+        self.dismiss(self.saved)

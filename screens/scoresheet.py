@@ -1,0 +1,483 @@
+"""One person's scoresheet: criteria by rater side by side, deductions with their evidence, trend.
+
+Keys score an item, decide a proposed deduction, add one by hand, hand the sheet in, approve,
+reopen and acknowledge. Every figure opens to its parts: Enter on an item, t for the total.
+"""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Header, Static
+
+from models import deductions, scoresheets
+from models.appraisal import LOCKED, RATER_NAMES, STATE_NAMES, STATUS_NAMES
+from models.errors import DutyError
+from models.score_export import form_html, form_text
+from models.score_review import AdjustmentView, ItemView, SheetDetail, sheet_detail
+from models.scoring import round1
+from models.session import Actor, current_actor
+from tui.base import DutyScreen
+from tui.i18n import N_, _, error_text, is_zh, pick
+from tui.text import cell_pad, number
+
+from .score_dialogs import ManualDialog, PartsDialog, ReasonDialog, ScoreDialog, WeightsDialog
+
+# where each kind of evidence is shown: the workspace and the methods it may offer
+EVIDENCE_SCREENS = {
+    "log": "log", "patrol": "log", "handover": "log", "followup": "log",
+    "roster": "roster", "checkin": "roster",
+}
+LOG_METHODS = ("show_entry", "open_entry", "jump_to_entry", "focus_entry")
+ROSTER_METHODS = ("show_assignment", "open_assignment", "show_day", "jump_to_day", "go_to_day")
+SOURCE_NAMES = {"roster": N_("roster"), "checkin": N_("check-in"), "log": N_("duty log"), "patrol": N_("patrol record"),
+                "handover": N_("handover"), "followup": N_("follow-up"), "manual": N_("added by hand")}
+
+
+def side_of(detail: SheetDetail, actor: Actor | None) -> str | None:
+    if actor is None:
+        return None
+    if actor.id is not None and actor.id == detail.person_id:
+        return "self"
+    return "supervisor" if actor.can("scores.supervise") else "peer"
+
+
+def load_sheet(sheet_id: int, propose: bool) -> SheetDetail:
+    """The sheet, after proposing deductions for facts recorded since (when the actor may)."""
+    if propose:
+        try:
+            deductions.propose_for_sheet(sheet_id)
+        except DutyError:
+            pass  # a locked sheet or a busy database: show what is there
+    return sheet_detail(sheet_id)
+
+
+class SheetScreen(DutyScreen):
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="sheet-back"),
+        Binding("s", "score", "Score", id="sheet-score"),
+        Binding("c", "confirm", "Confirm", id="sheet-confirm"),
+        Binding("r", "reject", "Reject", id="sheet-reject"),
+        Binding("n", "add", "Add deduction", id="sheet-add"),
+        Binding("h", "hand_in", "Hand in", id="sheet-hand-in"),
+        Binding("a", "approve", "Approve", id="sheet-approve"),
+        Binding("o", "reopen", "Reopen", id="sheet-reopen", show=False),
+        Binding("k", "acknowledge", "Acknowledge", id="sheet-acknowledge", show=False),
+        Binding("w", "weights", "Weights", id="sheet-weights", show=False),
+        Binding("t", "total", "Total's parts", id="sheet-total", show=False),
+        Binding("f", "form", "Printable form", id="sheet-form", show=False),
+    ]
+
+    def __init__(self, sheet_id: int):
+        super().__init__()
+        self.sheet_id = sheet_id
+        self.detail: SheetDetail | None = None
+        self._loads = 0
+        self._after: list = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="sheet-head")
+        yield DataTable(id="sheet-items", cursor_type="row")
+        yield Static("", id="sheet-adjust-title", classes="section-title")
+        yield DataTable(id="sheet-adjustments", cursor_type="row")
+        yield Static("", id="sheet-foot")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.query_one("#sheet-items", DataTable).focus()
+
+    def reload(self, then=None) -> None:
+        """Load the sheet again. Called also by the app once another terminal (or a worker)
+        wrote: loads are never cancelled, only the newest is shown, and every ``then``
+        waiting runs after it, so a chain of dialogs is not cut by a refresh."""
+        actor = current_actor()
+        propose = bool(actor and actor.can("scores.confirm"))
+        self._loads += 1
+        number_ = self._loads
+        if then is not None:
+            self._after.append(then)
+
+        def shown(detail):
+            if number_ != self._loads:
+                return  # a newer load is on its way
+            self.show(detail)
+            waiting, self._after = self._after, []
+            for callback in waiting:
+                callback()
+
+        self.fetch(load_sheet, self.sheet_id, propose, then=shown, group="load", exclusive=False)
+
+    # ---- drawing ----
+
+    def show(self, detail: SheetDetail) -> None:
+        self.detail = detail
+        self.app.sub_title = f"{detail.name} · {detail.period_key}"
+        self.query_one("#sheet-head", Static).update(self.heading(detail))
+        self.fill_items(detail)
+        self.fill_adjustments(detail)
+        self.query_one("#sheet-foot", Static).update(self.footline(detail))
+        self.refresh_bindings()
+
+    def heading(self, d: SheetDetail) -> Text:
+        t = d.total
+        text = Text()
+        text.append(d.name, style="bold")
+        text.append(f" · {pick(d.position_zh, d.position_en)} · {pick(d.department_zh, d.department_en)}")
+        text.append(f" · {d.period_key} · ")
+        text.append(f"[{_(STATE_NAMES[d.state])}]", style="bold reverse" if d.state in LOCKED else "bold")
+        text.append("\n")
+        if t.complete and t.criteria_total:
+            text.append(_("Score {score}").format(score=f"{t.score:.1f}"), style="bold")
+            band = pick(*t.band) if t.band else ""
+            text.append(f" {band}", style="bold underline")
+            text.append("  " + _("= rated {rated} − {ded} + {bonus}").format(
+                rated=number(round1(t.rated)), ded=number(t.deductions), bonus=number(t.bonuses)), style="dim")
+        else:
+            text.append(_("Not scored yet") + f" ({t.criteria_rated}/{t.criteria_total})", style="italic")
+        text.append("  " + _("weights {self}/{sup}/{peer}%").format(
+            self=number(d.weights["self"]), sup=number(d.weights["supervisor"]), peer=number(d.weights["peer"])),
+            style="dim")
+        return text
+
+    def fill_items(self, d: SheetDetail) -> None:
+        table = self.query_one("#sheet-items", DataTable)
+        keep = table.cursor_row if table.row_count else 0
+        table.clear(columns=True)
+        name_w = max(12, min(30, self.size.width - 50))
+        table.add_column("#", key="seq")
+        table.add_column(_("Criterion"), key="name")
+        table.add_column(_("Max"), key="max")
+        table.add_column(_("Self"), key="self")
+        table.add_column(_("Sup."), key="supervisor")
+        table.add_column(_("Peers"), key="peer")
+        table.add_column(_("Score"), key="score")
+
+        def cell(value, style=""):
+            return Text("·" if value is None else number(round(value, 1)), justify="right", style=style)
+
+        for item in d.items:
+            gap = "reverse" if item.wide_gap else ""
+            table.add_row(str(item.seq), cell_pad(pick(item.name_zh, item.name_en), name_w),
+                          cell(item.max_points), cell(item.parts.self, gap), cell(item.parts.supervisor, gap),
+                          cell(item.parts.peer), cell(item.parts.score, "bold"), key=str(item.seq))
+        if table.row_count:
+            table.move_cursor(row=min(keep, table.row_count - 1))
+
+    def fill_adjustments(self, d: SheetDetail) -> None:
+        open_count = d.open_proposals
+        title = _("Deductions and bonuses")
+        if open_count:
+            title += " · " + _("{count} to decide").format(count=open_count)
+        self.query_one("#sheet-adjust-title", Static).update(title)
+        table = self.query_one("#sheet-adjustments", DataTable)
+        keep = table.cursor_row if table.row_count else 0
+        table.clear(columns=True)
+        table.add_column(_("Status"), key="status")
+        table.add_column(_("Points"), key="points")
+        table.add_column(_("Fact"), key="fact")
+        table.add_column(_("Evidence"), key="evidence")
+        for a in d.adjustments:
+            style = {"proposed": "bold", "rejected": "strike dim"}.get(a.status, "")
+            table.add_row(Text(_(STATUS_NAMES[a.status]), style=style),
+                          Text(f"{a.signed:+g}", justify="right", style=style),
+                          cell_pad(a.fact, 22), self.evidence(a), key=str(a.id))
+        if not d.adjustments:
+            table.add_row(Text(_("none"), style="dim"), "", "", "", key="none")
+        if table.row_count:
+            table.move_cursor(row=min(keep, table.row_count - 1))
+
+    def evidence(self, a: AdjustmentView) -> Text:
+        when = a.occurred_at.strftime("%m-%d %H:%M") if a.occurred_at else ""
+        source = _(SOURCE_NAMES.get(a.source, a.source))
+        ref = f" #{a.ref_id}" if a.ref_id else ""
+        return Text(f"{when} {source}{ref}", style="dim" if a.source == "manual" else "underline")
+
+    def footline(self, d: SheetDetail) -> Text:
+        text = Text(_("Trend") + ": ", style="bold")
+        for n, point in enumerate(d.trend[-5:]):
+            if n:
+                text.append(" → ")
+            score = "–" if point.score is None else f"{point.score:.1f}"
+            text.append(f"{point.period_key} {score} {pick(point.band_zh, point.band_en)}".rstrip(),
+                        style="bold" if point.period_key == d.period_key else "")
+        reopened = [e for e in d.events if e.action == "reopened"]
+        if reopened:
+            text.append("\n" + _("Reopened by {name}: {reason}").format(name=reopened[-1].actor,
+                                                                        reason=reopened[-1].reason), style="italic")
+        return text
+
+    # ---- what is highlighted ----
+
+    def current_item(self) -> ItemView | None:
+        table = self.query_one("#sheet-items", DataTable)
+        if self.detail is None or not table.row_count:
+            return None
+        return self.detail.items[table.cursor_row]
+
+    def current_adjustment(self) -> AdjustmentView | None:
+        table = self.query_one("#sheet-adjustments", DataTable)
+        if self.detail is None or not self.detail.adjustments:
+            return None
+        return self.detail.adjustments[min(table.cursor_row, len(self.detail.adjustments) - 1)]
+
+    @on(DataTable.RowSelected, "#sheet-items")
+    def item_selected(self) -> None:
+        item = self.current_item()
+        if item is not None:
+            self.app.push_screen(PartsDialog(pick(item.name_zh, item.name_en), self.item_parts(item)))
+
+    @on(DataTable.RowSelected, "#sheet-adjustments")
+    def adjustment_selected(self) -> None:
+        adj = self.current_adjustment()
+        if adj is not None:
+            self.jump_to_evidence(adj)
+
+    def item_parts(self, item: ItemView):
+        p = item.parts
+        table = Table(box=None, padding=(0, 1), show_header=True, header_style="bold")
+        table.add_column(_("Rater"))
+        table.add_column(_("Points"), justify="right")
+        table.add_column(_("Weight"), justify="right")
+        table.add_column(_("Comment"))
+        values = {"self": p.self, "supervisor": p.supervisor, "peer": p.peer}
+        for side in ("self", "supervisor", "peer"):
+            label = _(RATER_NAMES[side])
+            if side == "peer":
+                label += f" ({p.peer_count})"
+            weight = p.weights_used.get(side)
+            table.add_row(label, "·" if values[side] is None else number(round(values[side], 2)),
+                          "–" if weight is None else f"{weight:.0f}%",
+                          " / ".join(item.comments.get(side, [])))
+        lines = [Text(item.measure, style="dim")] if item.measure else []
+        score = "·" if p.score is None else number(round(p.score, 2))
+        lines += [table, Text(_("Score {score} of {max}").format(score=score, max=number(item.max_points)),
+                              style="bold")]
+        if item.wide_gap:
+            lines.append(Text(_("Self and supervisor are far apart here."), style="bold"))
+        return Group(*lines)
+
+    # ---- actions ----
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def run(self, fn, *args, done: str | None = None) -> None:
+        """Run a write, then show the sheet again (and a short confirmation)."""
+        def after(_result):
+            if done:
+                self.notify(done)
+            self.reload()
+
+        self.fetch(fn, *args, then=after, group="write", exclusive=False)
+
+    def action_score(self) -> None:
+        table = self.query_one("#sheet-items", DataTable)
+        if table.row_count:
+            self.score_item(table.cursor_row)
+
+    def score_item(self, index: int) -> None:
+        """Score item *index*; once saved, go on to the next until Escape or the last item."""
+        d = self.detail
+        if d is None or not 0 <= index < len(d.items):
+            return
+        item = d.items[index]
+        self.query_one("#sheet-items", DataTable).move_cursor(row=index)
+        side = side_of(d, current_actor())
+        if side is None:
+            self.notify(_("Sign in first."), severity="error")
+            return
+        if d.state in LOCKED:
+            self.notify(_("This scoresheet is {state} and locked: reopen it first.").format(
+                state=_(STATE_NAMES[d.state])), severity="error")
+            return
+        mine = {"self": item.parts.self, "supervisor": item.parts.supervisor, "peer": None}[side]
+        comment = (item.comments.get(side) or [""])[-1] if side != "peer" else ""
+
+        def answered(saved):
+            more = saved and index + 1 < len(d.items)
+            self.reload(then=(lambda: self.score_item(index + 1)) if more else None)
+
+        self.app.push_screen(ScoreDialog(self.sheet_id, item, side, index + 1, len(d.items), mine, comment),
+                             answered)
+
+    def action_confirm(self) -> None:
+        adj = self.current_adjustment()
+        if adj is None:
+            return
+        self.run(deductions.confirm, adj.id, done=_("Confirmed: {fact}").format(fact=adj.fact))
+
+    def action_reject(self) -> None:
+        adj = self.current_adjustment()
+        if adj is None:
+            return
+
+        def answered(reason):
+            if reason:
+                self.run(deductions.reject, adj.id, reason, done=_("Rejected: {fact}").format(fact=adj.fact))
+
+        self.app.push_screen(ReasonDialog(_("Why is this deduction rejected?"), adj.fact), answered)
+
+    def action_add(self) -> None:
+        if self.detail is None:
+            return
+
+        def answered(answer):
+            if answer:
+                rule_id, count, note = answer
+                self.run(deductions.add_manual, self.sheet_id, rule_id, count, note, done=_("Added."))
+
+        self.app.push_screen(ManualDialog(self.detail.rules), answered)
+
+    def action_hand_in(self) -> None:
+        d = self.detail
+        if d is None:
+            return
+        side = side_of(d, current_actor())
+        if side == "self":
+            self.run(scoresheets.submit_self, self.sheet_id, done=_("Self-assessment handed in."))
+        elif side == "supervisor":
+            self.run(scoresheets.submit_review, self.sheet_id, done=_("Review handed in."))
+        else:
+            self.notify(_("Peers' scores count as soon as they are saved."))
+
+    def action_approve(self) -> None:
+        self.run(scoresheets.approve, self.sheet_id, done=_("Approved and locked."))
+
+    def action_acknowledge(self) -> None:
+        self.run(scoresheets.acknowledge, self.sheet_id, done=_("Acknowledged."))
+
+    def action_reopen(self) -> None:
+        def answered(reason):
+            if reason:
+                self.run(scoresheets.reopen, self.sheet_id, reason, done=_("Reopened."))
+
+        self.app.push_screen(ReasonDialog(_("Why is this sheet reopened?")), answered)
+
+    def action_weights(self) -> None:
+        if self.detail is None:
+            return
+
+        def answered(values):
+            if values:
+                self.run(scoresheets.set_weights, self.sheet_id, *values, done=_("Weights saved."))
+
+        self.app.push_screen(WeightsDialog(self.detail.weights), answered)
+
+    def action_total(self) -> None:
+        d = self.detail
+        if d is None:
+            return
+        t = d.total
+        table = Table(box=None, padding=(0, 1), show_header=False)
+        table.add_column()
+        table.add_column(justify="right")
+        table.add_row(_("Items rated"), f"{t.criteria_rated}/{t.criteria_total}")
+        table.add_row(_("Weighted items added up"), f"{t.rated:.2f}")
+        for r in t.rules:
+            fact = next((a.fact for a in d.adjustments if a.rule_id == r.rule_id), "")
+            line = f"{'-' if r.kind == 'deduction' else '+'}{number(r.applied)}"
+            detail = f"{cell_pad(fact, 24)} {number(r.points)} × {number(r.count)}"
+            if r.capped:
+                detail += " " + _("(capped at {cap})").format(cap=number(r.cap))
+            table.add_row(detail, line)
+        if d.deduction_cap is not None:
+            table.add_row(_("Deductions held to the sheet's cap of {cap}").format(cap=number(d.deduction_cap)), "")
+        table.add_row(_("Before clamping"), f"{t.raw:.2f}")
+        table.add_row(_("Range"), f"{number(d.min_score)}–{number(d.max_score)}")
+        table.add_row(_("Score"), f"{t.score:.1f}")
+        table.add_row(_("Band"), pick(*t.band) if t.band else "")
+        self.app.push_screen(PartsDialog(_("How the score is made"), table))
+
+    def action_form(self) -> None:
+        d = self.detail
+        if d is None:
+            return
+        self.app.push_screen(PartsDialog(_("Printable form"), Text(form_text(d, _, is_zh()))))
+
+    def save_form(self, kind: str) -> None:
+        from pathlib import Path
+
+        d = self.detail
+        if d is None:
+            return
+        path = Path.cwd() / f"form-{d.period_key}-{d.person_id}.{'html' if kind == 'html' else 'txt'}"
+        text = form_html(d, _, is_zh()) if kind == "html" else form_text(d, _, is_zh())
+
+        def work():
+            path.write_text(text, encoding="utf-8")
+            return path
+
+        self.fetch(work, then=lambda p: self.notify(_("Saved {path}.").format(path=p)), group="write", exclusive=False)
+
+    def jump_to_evidence(self, adj: AdjustmentView) -> None:
+        """Open the log entry or roster day behind a deduction, if that screen can show it."""
+        mode = EVIDENCE_SCREENS.get(adj.source)
+        if mode is None or adj.ref_id is None:
+            self.notify(_("This one was added by hand: {note}").format(note=adj.note or adj.fact))
+            return
+        if mode not in getattr(self.app, "MODES", {}):
+            self.notify(_("The {screen} screen is not available here.").format(screen=_(SOURCE_NAMES[adj.source])),
+                        severity="warning")
+            return
+        self.app.switch_mode(mode)
+
+        def show():
+            screen = self.app.screen
+            methods = LOG_METHODS if mode == "log" else ROSTER_METHODS
+            for name in methods:
+                method = getattr(screen, name, None)
+                if callable(method):
+                    try:
+                        method(adj.occurred_at.date() if name.endswith("_day") and adj.occurred_at else adj.ref_id)
+                    except Exception as exc:  # another area's screen: say so, do not crash
+                        self.app.notify(error_text(exc), severity="error")
+                    return
+            when = adj.occurred_at.strftime("%Y-%m-%d %H:%M") if adj.occurred_at else ""
+            self.app.notify(_("Look for {what} #{ref} of {when}.").format(
+                what=_(SOURCE_NAMES[adj.source]), ref=adj.ref_id, when=when))
+
+        self.app.call_later(show)
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        d, actor = self.detail, current_actor()
+        if d is None or actor is None:
+            return True
+        mine = actor.id is not None and actor.id == d.person_id
+        locked = d.state in LOCKED
+        if action in ("confirm", "reject", "add"):
+            return (not locked and not mine and actor.can("scores.confirm")) or None
+        if action == "approve":
+            return (d.state == "reviewed" and not mine and actor.can("scores.approve")) or None
+        if action == "reopen":
+            return (locked and actor.can("scores.reopen")) or None
+        if action == "acknowledge":
+            return (mine and d.state == "approved") or None
+        if action == "hand_in":
+            return (not locked) or None
+        if action == "weights":
+            return (not locked and not mine and actor.can("scores.supervise")) or None
+        return True
+
+    def palette_commands(self):
+        return [
+            (N_("Score the highlighted item"), self.action_score, N_("Then the next, until Escape")),
+            (N_("Hand in the self-assessment or review"), self.action_hand_in, ""),
+            (N_("Confirm the highlighted deduction"), self.action_confirm, ""),
+            (N_("Reject the highlighted deduction"), self.action_reject, N_("With a reason")),
+            (N_("Add a deduction or bonus"), self.action_add, N_("A rule of the position and a count")),
+            (N_("Approve and lock the sheet"), self.action_approve, ""),
+            (N_("Reopen the sheet"), self.action_reopen, N_("With a reason")),
+            (N_("Acknowledge the result"), self.action_acknowledge, ""),
+            (N_("Change the rater weights"), self.action_weights, N_("Self, supervisor, peers: 100% together")),
+            (N_("Show how the score is made"), self.action_total, ""),
+            (N_("Show the printable form"), self.action_form, ""),
+            (N_("Save the form as HTML"), lambda: self.save_form("html"), N_("Into the current folder")),
+            (N_("Save the form as text"), lambda: self.save_form("text"), N_("Into the current folder")),
+        ]
+

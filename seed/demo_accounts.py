@@ -1,0 +1,27 @@
+"""Demo PINs: every invented person can sign in with the same documented PIN.
+
+One hash is computed and shared (with one salt), so even a 1,000-person demo costs one
+scrypt run; a real deployment sets PINs one by one in the staff screen.
+"""
+
+from __future__ import annotations
+
+from models.accounts import Credential, Setting, hash_pin
+from models.db import writes
+
+DEMO_PIN = "2468"
+
+
+@writes
+def build(ctx) -> None:
+    fields = hash_pin(DEMO_PIN)
+    rows = [{"person": p["id"], **fields, "failures": 0, "locked": False} for p in ctx.staff]
+    import datetime as dt
+
+    now = dt.datetime.now()
+    for row in rows:
+        row["changed"] = now
+    for start in range(0, len(rows), 500):
+        Credential.insert_many(rows[start:start + 500]).on_conflict_ignore().execute()
+    Setting.insert(key="demo_pin", value=DEMO_PIN).on_conflict_replace().execute()
+    ctx.notes.append(f"PIN {DEMO_PIN} for everyone")
