@@ -123,7 +123,10 @@ class Adjustment(BaseModel):
 
 
 class SheetEvent(BaseModel):
-    """A step of the workflow, with who took it and why (a reopen always says why)."""
+    """A step of the workflow, with who took it and why (a reopen always says why).
+
+    An approval's ``reason`` is the score approved (e.g. "86.5"), so ``duty check`` can tell
+    when a locked sheet no longer comes to what was approved."""
 
     sheet = pw.ForeignKeyField(Scoresheet, backref="events", on_delete="CASCADE")
     at = pw.DateTimeField(default=dt.datetime.now)

@@ -40,6 +40,12 @@ def roster_bookings() -> list[str]:
     return double_bookings()
 
 
+def appraisals() -> list[str]:
+    from .score_review import check  # approved scores unchanged, caps held, decisions complete
+
+    return check()
+
+
 CHECKS: list[tuple[str, Callable[[], list[str]]]] = [
     ("integrity", integrity),
     ("foreign keys", foreign_keys),
@@ -47,6 +53,7 @@ CHECKS: list[tuple[str, Callable[[], list[str]]]] = [
     ("file permissions", file_permissions),
     ("audit trail", audit_triggers),
     ("roster double bookings", roster_bookings),
+    ("appraisals", appraisals),
 ]
 
 

@@ -90,6 +90,10 @@ def warning_key(kind: str, day: dt.date, shift_id, post_id, person_id) -> str:
     return f"{kind}:{day.isoformat()}:{shift_id or ''}:{post_id or ''}:{person_id or ''}"
 
 
+_ROWS = ("SELECT a.id, a.person_id, p.name, a.role, a.day, a.shift_id, a.post_id, a.starts_at, a.ends_at "
+         "FROM assignment a JOIN person p ON p.id = a.person_id WHERE a.day >= ? AND a.day <= ? ")
+
+
 def check(first_day: dt.date, last_day: dt.date, post_id: int | None = None,
           shift_rows: list[ShiftRow] | None = None, post_rows: list[PostRow] | None = None,
           need_rows: dict[tuple[int, int], NeedRow] | None = None) -> Coverage:
@@ -104,16 +108,26 @@ def check(first_day: dt.date, last_day: dt.date, post_id: int | None = None,
     out = cover.warnings
     # Duties from two days before: a night duty (and the rest after it) reaches into the range.
     lookback = first_day - dt.timedelta(days=2)
-    rows = db.execute_sql(
-        "SELECT a.id, a.person_id, p.name, a.role, a.day, a.shift_id, a.post_id, a.starts_at, a.ends_at "
-        "FROM assignment a JOIN person p ON p.id = a.person_id WHERE a.day >= ? AND a.day <= ? "
-        "ORDER BY a.person_id, a.starts_at", (lookback.isoformat(), last_day.isoformat())).fetchall()
+    span = (lookback.isoformat(), last_day.isoformat())
+    leads: dict[tuple[dt.date, int], int] = defaultdict(int)
+    if post_id is None:
+        rows = db.execute_sql(_ROWS + "ORDER BY a.person_id, a.starts_at", span).fetchall()
+    else:
+        # One post: only the people on duty there, with all their duties around the range
+        # (for rest and double bookings); shift leads are counted over every post.
+        rows = db.execute_sql(
+            _ROWS + "AND a.person_id IN (SELECT person_id FROM assignment WHERE +post_id = ? AND day >= ? "
+            "AND day <= ?) ORDER BY a.person_id, a.starts_at",
+            (*span, post_id, first_day.isoformat(), last_day.isoformat())).fetchall()
+        for day, shift_id, n in db.execute_sql(
+                "SELECT day, shift_id, count(*) FROM assignment WHERE day >= ? AND day <= ? AND role = 'lead' "
+                "GROUP BY day, shift_id", (first_day.isoformat(), last_day.isoformat())):
+            leads[(_as_date(day), shift_id)] = n
 
     def shift_name(shift_id):
         s = shift_by_id.get(shift_id)
         return (s.name_zh, s.name_en) if s else (f"#{shift_id}", "")
 
-    leads: dict[tuple[dt.date, int], int] = defaultdict(int)
     officers: dict[tuple[dt.date, int, int], int] = defaultdict(int)
     leave = _leave(first_day, last_day)
     previous = None
@@ -123,7 +137,8 @@ def check(first_day: dt.date, last_day: dt.date, post_id: int | None = None,
         in_range = day >= first_day
         if in_range:
             if role == "lead":
-                leads[(day, shift_id)] += 1
+                if post_id is None:
+                    leads[(day, shift_id)] += 1
             else:
                 officers[(day, shift_id, a_post)] += 1
         mine = post_id is None or a_post == post_id

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from .appraisal import Adjustment
+from .audit import bulk
 from .db import db, writes
 from .errors import N_, DutyError, ValidationError
 from .facts import FACT_CODES
@@ -21,8 +22,11 @@ from .session import require
 
 RULE_KINDS = ("deduction", "bonus")
 
+# CROSS JOIN fixes the join order: each sheet's facts are read once through the
+# (person_id, occurred_at) index and each is matched to its rule by one probe. Left to
+# itself the planner tried every rule of the position per fact (2.5x slower at 200,000).
 _PROPOSE_SQL = """
-WITH pick AS (  -- the first rule of each position that counts a code
+WITH pick AS MATERIALIZED (  -- the first rule of each position that counts a code
     SELECT position_id, code, min(seq) AS seq FROM rule WHERE code IS NOT NULL GROUP BY position_id, code)
 INSERT OR IGNORE INTO adjustment
     (sheet_id, rule_id, kind, code, fact, points, count, cap, fact_id, source, ref_id,
@@ -30,11 +34,11 @@ INSERT OR IGNORE INTO adjustment
 SELECT s.id, r.id, r.kind, r.code, r.fact, r.points, 1, r.cap, f.id, f.source, f.ref_id,
        f.occurred_at, 'proposed', '', f.detail, ?
 FROM scoresheet s
-JOIN appraisal_period p ON p.id = s.period_id
-JOIN pick ON pick.position_id = s.position_id
-JOIN rule r ON r.position_id = pick.position_id AND r.seq = pick.seq
-JOIN duty_fact f ON f.person_id = s.person_id AND f.code = pick.code
-                AND f.occurred_at >= p.starts AND f.occurred_at < p.ends
+CROSS JOIN appraisal_period p ON p.id = s.period_id
+CROSS JOIN duty_fact f ON f.person_id = s.person_id
+                      AND f.occurred_at >= p.starts AND f.occurred_at < p.ends
+CROSS JOIN pick ON pick.position_id = s.position_id AND pick.code = f.code
+CROSS JOIN rule r ON r.position_id = pick.position_id AND r.seq = pick.seq
 WHERE s.state NOT IN ('approved', 'acknowledged') AND {where}
 """
 
@@ -46,9 +50,14 @@ def _propose(where: str, params: tuple) -> int:
 
 @writes
 def propose_for_period(period_id: int) -> int:
-    """Propose a deduction for every counted fact in the period not yet proposed; return how many."""
+    """Propose a deduction for every counted fact in the period not yet proposed; return how many.
+
+    A bulk change of the audit trail: one summary event with the count, not one per proposal
+    (the facts behind them are in the trail already, and every decision is recorded)."""
     require("scores.confirm")
-    return _propose("s.period_id = ?", (period_id,))
+    with bulk("adjustment", what="propose from duty facts", period=period_id) as summary:
+        summary["proposals"] = added = _propose("s.period_id = ?", (period_id,))
+    return added
 
 
 @writes

@@ -8,6 +8,7 @@ the chain proves the program wrote what it shows, not that the file was never re
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 
 from .db import db
@@ -23,6 +24,8 @@ def stamp(value) -> str:
     """The text a datetime is stored as (to the second), so the hash reads the same back."""
     if value is None:
         return ""
+    if isinstance(value, dt.datetime):  # isoformat is three times faster than strftime (demo fill)
+        return value.isoformat(" ", "seconds")
     if hasattr(value, "strftime"):
         return value.strftime("%Y-%m-%d %H:%M:%S")
     return str(value)[:19]
@@ -64,6 +67,8 @@ def verify(limit: int = 20) -> list[str]:
                 note(N_("entry {seq} appears twice").format(seq=seq))
         if row[12] != prev:
             note(N_("entry {seq} does not follow the entry before it (its previous hash differs)").format(seq=seq))
+        if row[14] != seq:  # the program gives every entry the id of its number
+            note(N_("entry {seq} has the id {id}: it was not written by this program").format(seq=seq, id=row[14]))
         if entry_hash(*row[:13]) != row[13]:
             note(N_("entry {seq} (id {id}) was changed after it was written").format(seq=seq, id=row[14]))
         prev = row[13]

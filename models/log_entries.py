@@ -101,7 +101,8 @@ def _append(author_id: int, category_key: str, text: str, at: dt.datetime, sever
     seq = head.seq + 1
     digest = entry_hash(seq, at, created, author_id, category.id, severity, post, shift.label, text,
                         amends_id, amount_cents, needs_approval, head.hash)
-    entry_id = LogEntry.insert(seq=seq, at=stamp(at), created=stamp(created), author=author_id,
+    # The id is the entry's number: search hits (rowids) are then entry numbers as they are.
+    entry_id = LogEntry.insert(id=seq, seq=seq, at=stamp(at), created=stamp(created), author=author_id,
                                category=category.id, severity=severity, post=post, shift=shift.label,
                                text=text, amends=amends_id, amount_cents=amount_cents,
                                needs_approval=needs_approval, prev_hash=head.hash, hash=digest).execute()

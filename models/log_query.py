@@ -120,6 +120,41 @@ def row(entry_id: int) -> LogRow | None:
     return _row(found) if found else None
 
 
+def opening(page: int, height: int) -> tuple[int, dict[int, list[LogRow]]]:
+    """The number of entries and the pages (by index) holding the newest *height* rows.
+
+    One statement, so a view opening while the app is still busy starting up waits for as
+    few hand-overs between threads as possible.
+    """
+    cursor = db.execute_sql(
+        _SELECT + " WHERE e.seq > (SELECT max(seq - 1 - ?, 0) / ? * ? FROM log_head WHERE id = 1) ORDER BY e.seq",
+        (stamp(dt.datetime.now()), height, page, page))
+    pages: dict[int, list[LogRow]] = {}
+    last = 0
+    for r in cursor:
+        row = _row(r)
+        pages.setdefault((row.seq - 1) // page, []).append(row)
+        last = row.seq
+    return last, pages
+
+
+def tail(page: int) -> tuple[int, list[LogRow]]:
+    """The number of entries and the rows of the last *page*-sized page (where the view opens)."""
+    count = total()
+    first = (count - 1) // page * page + 1 if count else 1
+    return count, rows_between(first, count) if count else []
+
+
+def seq_of(entry_id: int) -> int | None:
+    found = db.execute_sql("SELECT seq FROM log_entry WHERE id = ?", (entry_id,)).fetchone()
+    return found[0] if found else None
+
+
+def severity_of(entry_id: int) -> str | None:
+    found = db.execute_sql("SELECT severity FROM log_entry WHERE id = ?", (entry_id,)).fetchone()
+    return found[0] if found else None
+
+
 def row_by_seq(seq: int) -> LogRow | None:
     found = rows_between(seq, seq)
     return found[0] if found else None
@@ -159,6 +194,13 @@ def _where(f: LogFilter) -> tuple[list[str], list]:
 
 def filtered_seqs(f: LogFilter) -> array:
     """The numbers of every entry that passes *f*, in order (a compact array of ints)."""
+    if f.text.strip() and f == LogFilter(text=f.text):
+        # Text alone: the search index's rowids are the entry numbers (an entry's id is its
+        # number), in order, without visiting the logbook at all.
+        expression = match_query(f.text)
+        if expression:
+            return array("q", (r[0] for r in db.execute_sql(
+                "SELECT rowid FROM log_search WHERE log_search MATCH ? ORDER BY rowid", (expression,))))
     clauses, params = _where(f)
     sql = "SELECT e.seq FROM log_entry e"
     if clauses:
@@ -171,15 +213,12 @@ def next_hit(query: str, after_seq: int, backwards: bool = False) -> int | None:
     expression = match_query(query)
     if not expression:
         return None
-    # Entry ids grow with their numbers (both are given out in the one write lock), so the
-    # search index's rowid order is the logbook's order.
-    anchor = db.execute_sql("SELECT id FROM log_entry WHERE seq = ?", (after_seq,)).fetchone()
-    anchor_id = anchor[0] if anchor else (0 if not backwards else 1 << 62)
+    # An entry's id is its number (models.log_entries), so the search index's rowids are
+    # entry numbers in the logbook's order.
     op, order = ("<", "DESC") if backwards else (">", "ASC")
     found = db.execute_sql(
-        f"SELECT e.seq FROM log_search s JOIN log_entry e ON e.id = s.rowid "
-        f"WHERE log_search MATCH ? AND s.rowid {op} ? ORDER BY s.rowid {order} LIMIT 1",
-        (expression, anchor_id)).fetchone()
+        f"SELECT rowid FROM log_search WHERE log_search MATCH ? AND rowid {op} ? ORDER BY rowid {order} LIMIT 1",
+        (expression, after_seq)).fetchone()
     return found[0] if found else None
 
 

@@ -301,23 +301,20 @@ def week_of(day: dt.date) -> dt.date:
 # ── reads ──────────────────────────────────────────────────────────────────────────────
 
 def posts() -> list[PostRow]:
-    query = Post.select().where(Post.active == True).order_by(Post.sort, Post.id)  # noqa: E712
-    return [PostRow(p.id, p.key, p.name_zh, p.name_en) for p in query]
+    rows = db.execute_sql("SELECT id, key, name_zh, name_en FROM post WHERE active ORDER BY sort, id")
+    return [PostRow(*r) for r in rows]
 
 
 def shifts() -> list[ShiftRow]:
-    query = Shift.select().where(Shift.active == True).order_by(Shift.sort, Shift.start_time, Shift.id)  # noqa: E712
-    return [_shift_row(s) for s in query]
-
-
-def _shift_row(s: Shift) -> ShiftRow:
-    return ShiftRow(s.id, s.key, s.name_zh, s.name_en, parse_time(s.start_time), parse_time(s.end_time))
+    rows = db.execute_sql("SELECT id, key, name_zh, name_en, start_time, end_time FROM shift WHERE active "
+                          "ORDER BY sort, start_time, id")
+    return [ShiftRow(i, k, zh, en, parse_time(start), parse_time(end)) for i, k, zh, en, start, end in rows]
 
 
 def needs() -> dict[tuple[int, int], NeedRow]:
     """(shift id, post id) → what that post needs on that shift."""
-    return {(n.shift_id, n.post_id): NeedRow(n.shift_id, n.post_id, n.leads, n.officers)
-            for n in ShiftNeed.select()}
+    rows = db.execute_sql("SELECT shift_id, post_id, leads, officers FROM shift_need")
+    return {(r[0], r[1]): NeedRow(*r) for r in rows}
 
 
 def people() -> list[PersonRow]:
@@ -361,8 +358,8 @@ def duties_between(first_day: dt.date, last_day: dt.date, post_id: int | None = 
                    person_id: int | None = None) -> list[Duty]:
     """Every duty whose roster day is in ``[first_day, last_day]``, in time order."""
     where, params = "a.day >= ? AND a.day <= ?", [first_day.isoformat(), last_day.isoformat()]
-    if post_id is not None:
-        where += " AND a.post_id = ?"
+    if post_id is not None:  # "+": the day range narrows best, not the post's whole history
+        where += " AND +a.post_id = ?"
         params.append(post_id)
     if person_id is not None:
         where += " AND a.person_id = ?"

@@ -4,6 +4,9 @@ The XLSX file is written with the standard library (``zipfile`` and a minimal
 SpreadsheetML workbook with inline strings): four small XML parts are all a spreadsheet
 program needs, and no new dependency is worth that. Headings are msgids passed through the
 caller's ``t`` (the interface's translator), so models stay free of interface code.
+
+Exports are a supervisor's or an administrator's (``scores.export``); anyone may print
+their own form. Each function here checks, whoever calls it.
 """
 
 from __future__ import annotations
@@ -18,8 +21,10 @@ from xml.sax.saxutils import escape
 
 from .appraisal import STATE_NAMES
 from .errors import N_
+from .score_access import FULL, NOT_YOURS, require_export
 from .score_review import PeriodResults, SheetDetail, period_results
 from .scoring import round1
+from .session import PermissionDenied
 
 Translate = Callable[[str], str]
 
@@ -38,6 +43,7 @@ RESULT_COLUMNS = (N_("Rank"), N_("Name"), N_("Department"), N_("Position"), N_("
 
 def result_rows(results: PeriodResults, t: Translate = _same, zh: bool = False) -> list[list]:
     """The period's table as rows of plain values, the heading first."""
+    require_export()
     rows: list[list] = [[t(c) for c in RESULT_COLUMNS]]
     for r in results.rows:
         rows.append([r.rank if r.rank is not None else "", r.name,
@@ -50,6 +56,7 @@ def result_rows(results: PeriodResults, t: Translate = _same, zh: bool = False) 
 
 
 def results_csv(period_key: str, t: Translate = _same, zh: bool = False) -> str:
+    require_export()
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     for row in result_rows(period_results(period_key), t, zh):
@@ -118,6 +125,7 @@ def xlsx_bytes(rows: list[list], sheet_name: str = "Sheet1") -> bytes:
 
 
 def results_xlsx(period_key: str, t: Translate = _same, zh: bool = False) -> bytes:
+    require_export()
     results = period_results(period_key)
     return xlsx_bytes(result_rows(results, t, zh), results.period.key)
 
@@ -146,6 +154,9 @@ def _pad(text: str, width: int) -> str:
 
 
 def _form_parts(d: SheetDetail, t: Translate, zh: bool):
+    require_export(d.person_id)
+    if d.access != FULL:  # a peer's view of a colleague's sheet is no form to print
+        raise PermissionDenied(NOT_YOURS)
     def pick(a, b):
         return (a or b) if zh else (b or a)
 

@@ -17,6 +17,7 @@ from .db import db
 from .errors import N_, DutyError
 from .org import Department, Person, Position, Rule
 from .periods import parse
+from .score_access import FULL, PEER, access_to, peer_sheets, require_person, sees_all, viewer
 from .scoring import (DEFAULT_BANDS, CriterionParts, Total, criterion_score, rule_points,
                       total)
 
@@ -53,13 +54,15 @@ class ResultRow:
     complete: bool
     open_proposals: int
     rank: int | None = None
+    access: str = FULL  # PEER: a colleague to rate, shown without score, band or state
 
 
 @dataclass(frozen=True)
 class PeriodResults:
     period: PeriodInfo
     rows: list[ResultRow]
-    spread: list[tuple[str, str, int]]  # band zh, en, how many sheets
+    spread: list[tuple[str, str, int]]  # band zh, en, how many sheets (empty unless everyone is seen)
+    everyone: bool = True  # False: only the reader's own row and the colleagues they rate
 
 
 # ---- periods ------------------------------------------------------------------------------
@@ -149,27 +152,57 @@ def totals(where: str, params: tuple) -> dict[int, tuple[Total, list[CriterionPa
     return out
 
 
+_ROWS_SQL = (
+    "SELECT s.id, p.id, p.name, coalesce(d.name_zh, ''), coalesce(d.name_en, ''), coalesce(d.sort, 9999), "
+    "coalesce(pos.title_zh, ''), coalesce(pos.title_en, ''), s.state FROM scoresheet s "
+    "JOIN person p ON p.id = s.person_id LEFT JOIN position pos ON pos.id = s.position_id "
+    "LEFT JOIN department d ON d.id = pos.department_id WHERE {where}")
+
+
 def period_results(key_or_id) -> PeriodResults:
-    """A period's table: every sheet with its score, band, rank and state; the band spread."""
+    """A period's table as the signed-in person may see it.
+
+    A supervisor or administrator: every sheet with its score, band, rank and state, and the
+    spread over the bands. Anyone else: their own row (score, band, state; no rank, which
+    would tell how colleagues did) and the colleagues they rate as a peer, with none of
+    those; no spread."""
     period = find_period(key_or_id)
-    computed = totals("s.period_id = ?", (period.id,))
+    actor = viewer()
+    if sees_all(actor):
+        return _everyone(period)
+    own = _scored_rows("s.period_id = ? AND s.person_id = ?", (period.id, actor.id if actor.id is not None else -1))
+    peers = peer_sheets(actor, period.id)
+    rows = list(own)
+    if peers:
+        marks = ", ".join("?" for _ in peers)
+        for sid, pid, name, dzh, den, dsort, pzh, pen, _state in db.execute_sql(
+                _ROWS_SQL.format(where=f"s.id IN ({marks})"), tuple(peers)):
+            rows.append(ResultRow(sid, pid, name, dzh, den, dsort, pzh, pen, "", None, "", "", 0.0, 0.0, 0.0,
+                                  False, 0, None, PEER))
+    rows.sort(key=lambda r: (r.access != FULL, r.department_sort, r.department_zh, r.name))
+    info = PeriodInfo(period.id, period.key, period.kind, _date(period.starts), _date(period.ends), len(rows))
+    return PeriodResults(info, rows, [], everyone=False)
+
+
+def _scored_rows(where: str, params: tuple) -> list[ResultRow]:
+    """The rows of the sheets ``where`` selects, each with its score and band (unranked)."""
+    computed = totals(where, params)
     open_counts = {sid: n for sid, n in db.execute_sql(
-        "SELECT a.sheet_id, count(*) FROM adjustment a JOIN scoresheet s ON s.id = a.sheet_id "
-        "WHERE s.period_id = ? AND a.status = 'proposed' GROUP BY a.sheet_id", (period.id,))}
+        f"SELECT a.sheet_id, count(*) FROM adjustment a JOIN scoresheet s ON s.id = a.sheet_id "
+        f"WHERE {where} AND a.status = 'proposed' GROUP BY a.sheet_id", params)}
     rows = []
-    query = db.execute_sql(
-        "SELECT s.id, p.id, p.name, coalesce(d.name_zh, ''), coalesce(d.name_en, ''), coalesce(d.sort, 9999), "
-        "coalesce(pos.title_zh, ''), coalesce(pos.title_en, ''), s.state FROM scoresheet s "
-        "JOIN person p ON p.id = s.person_id LEFT JOIN position pos ON pos.id = s.position_id "
-        "LEFT JOIN department d ON d.id = pos.department_id WHERE s.period_id = ?", (period.id,))
-    for sid, pid, name, dzh, den, dsort, pzh, pen, state in query:
+    for sid, pid, name, dzh, den, dsort, pzh, pen, state in db.execute_sql(_ROWS_SQL.format(where=where), params):
         t, _criteria = computed[sid]
         scored = t.complete and t.criteria_total > 0
         band = t.band if scored and t.band else ("", "")
         rows.append(ResultRow(sid, pid, name, dzh, den, dsort, pzh, pen, state, t.score if scored else None,
                               band[0], band[1], t.rated, t.deductions, t.bonuses, t.complete,
                               open_counts.get(sid, 0)))
-    rows = rank(rows)
+    return rows
+
+
+def _everyone(period: AppraisalPeriod) -> PeriodResults:
+    rows = rank(_scored_rows("s.period_id = ?", (period.id,)))
     spread: dict[tuple[str, str], int] = {}
     bands = []
     for sid, in db.execute_sql("SELECT s.id FROM scoresheet s WHERE s.period_id = ? LIMIT 1", (period.id,)):
@@ -292,6 +325,7 @@ class SheetDetail:
     trend: list[TrendPoint]
     rules: list[RuleChoice]
     peer_count: int
+    access: str = FULL  # PEER: only the criteria and the reader's own peer points are filled in
 
     @property
     def open_proposals(self) -> int:
@@ -303,8 +337,12 @@ def sheet_detail(sheet_id: int) -> SheetDetail:
              .switch(Scoresheet).join(Person).where(Scoresheet.id == sheet_id).first())
     if sheet is None:
         raise DutyError(N_("That scoresheet no longer exists."))
+    actor = viewer()
+    access = access_to(sheet.id, sheet.person_id, actor)
     position = Position.get_or_none(Position.id == sheet.position_id)
     department = Department.get_or_none(Department.id == position.department_id) if position else None
+    if access == PEER:
+        return _peer_view(sheet, position, department, actor.id)
     computed = totals("s.id = ?", (sheet.id,))[sheet.id]
     t, criteria = computed
     comments: dict[int, dict[str, list[str]]] = {}
@@ -336,11 +374,38 @@ def sheet_detail(sheet_id: int) -> SheetDetail:
         department.name_zh if department else "", department.name_en if department else "",
         sheet.state, {"self": sheet.weight_self, "supervisor": sheet.weight_supervisor, "peer": sheet.weight_peer},
         sheet.min_score, sheet.max_score, sheet.deduction_cap, sheet.bonus_cap, items, adjustments, t, events,
-        trend(sheet.person_id), rules, len(peers))
+        _trend(sheet.person_id), rules, len(peers))
+
+
+def _peer_view(sheet: Scoresheet, position, department, rater_id: int) -> SheetDetail:
+    """A colleague's sheet as a peer sees it: the criteria, and only the points and comments
+    this peer gave. The score, band, state, weights, other raters and deductions stay out."""
+    mine = {r.item_id: r for r in Rating.select().where(Rating.sheet == sheet, Rating.rater == "peer",
+                                                         Rating.slot == rater_id)}
+    items = []
+    for item in SheetItem.select().where(SheetItem.sheet == sheet).order_by(SheetItem.seq):
+        given = mine.get(item.id)
+        points = given.points if given else None
+        parts = CriterionParts(None, None, points, 1 if given else 0, {}, None)
+        comments = {"peer": [given.comment]} if given and given.comment else {}
+        items.append(ItemView(item.seq, item.group_zh, item.group_en, item.name_zh, item.name_en,
+                              item.max_points, item.measure, parts, comments, False))
+    blank = Total(0.0, 0.0, 0.0, 0.0, 0.0, None, 0, len(items))
+    return SheetDetail(
+        sheet.id, sheet.period.key, sheet.period.kind, sheet.person_id, sheet.person.name,
+        position.title_zh if position else "", position.title_en if position else "",
+        department.name_zh if department else "", department.name_en if department else "",
+        "", {}, sheet.min_score, sheet.max_score, None, None, items, [], blank, [], [], [], 0, access=PEER)
 
 
 def trend(person_id: int) -> list[TrendPoint]:
-    """The person's score in every period they have a sheet in, oldest first."""
+    """The person's score in every period they have a sheet in, oldest first (their own, or
+    anyone's for a supervisor)."""
+    require_person(person_id)
+    return _trend(person_id)
+
+
+def _trend(person_id: int) -> list[TrendPoint]:
     computed = totals("s.person_id = ?", (person_id,))
     points = []
     for sid, key in db.execute_sql(
@@ -354,7 +419,8 @@ def trend(person_id: int) -> list[TrendPoint]:
 
 
 def sheets_of(person_id: int) -> list[tuple[int, str]]:
-    """(sheet id, period key) of a person's sheets, newest first."""
+    """(sheet id, period key) of a person's sheets, newest first (their own, or a supervisor's look)."""
+    require_person(person_id)
     return [(sid, key) for sid, key in db.execute_sql(
         "SELECT s.id, p.key FROM scoresheet s JOIN appraisal_period p ON p.id = s.period_id "
         "WHERE s.person_id = ? ORDER BY p.starts DESC", (person_id,))]
@@ -367,3 +433,107 @@ def _datetime(value):
         return dt.datetime.fromisoformat(str(value))
     except ValueError:
         return None
+
+
+
+# ---- the evidence behind a deduction ------------------------------------------------------
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a deduction's evidence is shown: a workspace and the calls its screen may offer,
+    in order of preference (``show_entry(entry_id)`` on the log; ``show_assignment(id)``,
+    else ``show_day(day)`` on the roster)."""
+
+    workspace: str  # log | roster
+    calls: tuple[tuple[str, object], ...]
+
+
+def evidence_for(source: str, ref_id: int | None, occurred_at: dt.datetime | None) -> Evidence | None:
+    """The log entry or roster record behind a fact of *source*; None when there is none
+    (added by hand) or the record behind it is gone."""
+    day = occurred_at.date() if occurred_at else None
+    if ref_id is None or source == "manual":
+        return None
+    if source == "log":  # ref_id is the log entry
+        return Evidence("log", (("show_entry", ref_id),))
+    if source == "followup":  # a follow-up hangs on the log entry it follows up
+        row = db.execute_sql("SELECT entry_id FROM follow_up WHERE id = ?", (ref_id,)).fetchone()
+        return Evidence("log", (("show_entry", row[0]),)) if row else None
+    if source in ("roster", "checkin"):  # ref_id is the assignment (a no-show, a late check-in)
+        return Evidence("roster", (("show_assignment", ref_id),) + ((("show_day", day),) if day else ()))
+    if day is not None:  # a missed patrol or handover has no entry: who was on duty that day
+        return Evidence("roster", (("show_day", day),))
+    return None
+
+
+# ---- duty check ---------------------------------------------------------------------------
+
+LOCKED_SQL = "('approved', 'acknowledged')"
+EPSILON = 1e-6
+
+
+def approval_score(sheet_id: int) -> float | None:
+    """The sheet's score as it would be approved now (None while an item is unrated)."""
+    t, _criteria = totals("s.id = ?", (sheet_id,)).get(sheet_id, (None, None))
+    return t.score if t is not None and t.complete and t.criteria_total else None
+
+
+def check() -> list[str]:
+    """Problems with the stored appraisals, for ``duty check`` (empty when sound).
+
+    - a locked sheet whose score now differs from the one recorded when it was approved
+      (the approval event keeps the score: something changed the sheet behind its lock);
+    - a locked sheet with proposed deductions still undecided (approval needs none open);
+    - an adjustment the write path would refuse: points or count out of range, a negative
+      cap (the arithmetic would then hold it to no cap at all), an unknown kind or status;
+    - deductions or bonuses over their caps in a recomputed total (per rule, per sheet).
+    """
+    problems = []
+    names = {sid: f"scoresheet {sid} ({name}, {key}, {state})" for sid, name, key, state in db.execute_sql(
+        "SELECT s.id, p.name, ap.key, s.state FROM scoresheet s JOIN person p ON p.id = s.person_id "
+        "JOIN appraisal_period ap ON ap.id = s.period_id")}
+    recorded: dict[int, str] = {}
+    for sid, reason in db.execute_sql(
+            f"SELECT e.sheet_id, e.reason FROM sheet_event e JOIN scoresheet s ON s.id = e.sheet_id "
+            f"WHERE e.action = 'approved' AND s.state IN {LOCKED_SQL} ORDER BY e.at, e.id"):
+        recorded[sid] = reason  # the latest approval counts
+    for sid, (t, _criteria) in totals("1 = 1", ()).items():
+        try:
+            approved_at = float(recorded[sid]) if recorded.get(sid) else None
+        except ValueError:
+            approved_at = None  # an approval from before scores were recorded
+        now = t.score if t.complete and t.criteria_total else None
+        if approved_at is not None and (now is None or abs(now - approved_at) > 0.05):
+            problems.append(f"{names[sid]} was approved at {approved_at:g} but now comes to "
+                            f"{'nothing (an item lost its points)' if now is None else f'{now:g}'}")
+        for r in t.rules:
+            if r.cap is not None and r.cap >= 0 and r.applied > r.cap + EPSILON:
+                problems.append(f"{names[sid]}: {r.applied:g} points under rule {r.rule_id}, over its cap of {r.cap:g}")
+        for kind, value, cap in (("deductions", t.deductions, t.deduction_cap), ("bonuses", t.bonuses, t.bonus_cap)):
+            if cap is not None and cap >= 0 and value > cap + EPSILON:
+                problems.append(f"{names[sid]}: {value:g} points of {kind}, over the sheet's cap of {cap:g}")
+    for sid, count in db.execute_sql(
+            f"SELECT a.sheet_id, count(*) FROM adjustment a JOIN scoresheet s ON s.id = a.sheet_id "
+            f"WHERE s.state IN {LOCKED_SQL} AND a.status = 'proposed' GROUP BY a.sheet_id"):
+        problems.append(f"{names[sid]} is locked with {count} proposed deduction(s) undecided")
+    for sid, kind, value in db.execute_sql(
+            "SELECT id, 'deduction', deduction_cap FROM scoresheet WHERE deduction_cap < 0 "
+            "UNION ALL SELECT id, 'bonus', bonus_cap FROM scoresheet WHERE bonus_cap < 0"):
+        problems.append(f"{names[sid]} has a {kind} cap below 0 ({value:g}): nothing is held to it")
+    for adj_id, sid, kind, status, points, count, cap in db.execute_sql(
+            "SELECT id, sheet_id, kind, status, points, count, cap FROM adjustment "
+            "WHERE kind NOT IN ('deduction', 'bonus') OR status NOT IN ('proposed', 'confirmed', 'rejected') "
+            "OR NOT (points > 0 AND points <= 100) OR NOT (count > 0 AND count <= 1000) OR cap < 0"):
+        what = []
+        if kind not in ("deduction", "bonus"):
+            what.append(f"kind {kind!r}")
+        if status not in ("proposed", "confirmed", "rejected"):
+            what.append(f"status {status!r}")
+        if not 0 < points <= 100:
+            what.append(f"{points:g} points")
+        if not 0 < count <= 1000:
+            what.append(f"count {count:g}")
+        if cap is not None and cap < 0:
+            what.append(f"cap {cap:g}, so its points are held to no cap")
+        problems.append(f"adjustment {adj_id} on {names.get(sid, f'scoresheet {sid}')}: {', '.join(what)}")
+    return problems

@@ -11,13 +11,15 @@ import datetime as dt
 
 from .appraisal import (LOCKED, STATE_NAMES, AppraisalPeriod, Rating, Scoresheet, SheetEvent,
                         SheetItem, encode_bands)
-from .db import writes
+from .audit import bulk
+from .db import db, writes
 from .errors import N_, DutyError, ValidationError
-from .org import Band, Criterion, Person, Position, Scheme
+from .org import Band, Scheme
 from .periods import parse
 from .positions import DEFAULT_SCHEME
 from .scoring import check_points, check_weights
-from .session import Actor, require
+from .score_access import NOT_YOURS, is_peer, sees_all
+from .session import Actor, PermissionDenied, require
 
 SCOPES = ("matching", "all")  # people whose own period is the period's kind, or everyone
 
@@ -49,65 +51,71 @@ def _touch(sheet_id: int) -> None:
 
 # ---- opening a period -------------------------------------------------------------------
 
+# One statement each for the sheets and their items: the database copies the scheme's
+# weights, range and criteria itself (row-by-row inserts from Python took seconds at 1,000
+# people). A sheet's scheme is its position's, else the default; with scope "matching"
+# only people whose position (or scheme) is appraised on the period's kind get one.
+_OPEN_SHEETS_SQL = """
+WITH band_text (scheme_id, bands) AS (VALUES {bands})
+INSERT INTO scoresheet (period_id, person_id, position_id, scheme_id, state, weight_self, weight_supervisor,
+                        weight_peer, min_score, max_score, bands, created, updated)
+SELECT ?, p.id, p.position_id, sc.id, 'draft', sc.weight_self, sc.weight_supervisor, sc.weight_peer,
+       sc.min_score, sc.max_score, coalesce(bt.bands, ''), ?, ?
+FROM person p
+LEFT JOIN position pos ON pos.id = p.position_id
+JOIN scheme sc ON sc.id = coalesce(pos.scheme_id, ?)
+LEFT JOIN band_text bt ON bt.scheme_id = sc.id
+WHERE p.active
+  AND (? = 'all' OR coalesce(nullif(pos.period, ''), sc.period) = ?)
+  AND NOT EXISTS (SELECT 1 FROM scoresheet x WHERE x.period_id = ? AND x.person_id = p.id)
+ORDER BY p.id
+"""
+
+_OPEN_ITEMS_SQL = """
+INSERT INTO sheet_item (sheet_id, seq, group_zh, group_en, name_zh, name_en, max_points, measure)
+SELECT s.id, c.seq, c.group_zh, c.group_en, c.name_zh, c.name_en, c.max_points, c.measure
+FROM scoresheet s JOIN criterion c ON c.scheme_id = s.scheme_id
+WHERE s.period_id = ? AND NOT EXISTS (SELECT 1 FROM sheet_item i WHERE i.sheet_id = s.id)
+ORDER BY s.id, c.seq
+"""
+
+
 @writes
 def open_period(key: str, scope: str = "matching") -> tuple[int, int]:
     """Open the period *key* (or add the sheets it lacks); return (period id, sheets added).
 
     Each active person gets a sheet from their position's scheme (the 10-item sheet when the
     position has none). With ``scope="matching"`` only people whose position is appraised
-    on this kind of period get one; ``"all"`` takes everyone.
+    on this kind of period get one; ``"all"`` takes everyone. The sheets, their items and
+    the proposals from duty facts are written as one bulk change of the audit trail (one
+    summary event, not a row per proposal); every later decision is recorded row by row.
     """
+    from .deductions import propose_for_period
+
     actor = require("scores.period")
     span = parse(key)
     if scope not in SCOPES:
         raise ValueError(f"unknown scope {scope!r}")
-    period, _created = AppraisalPeriod.get_or_create(
-        key=span.key, defaults={"kind": span.kind, "starts": span.starts, "ends": span.ends,
-                                "opened_by": actor.id, "opened_at": dt.datetime.now()})
-    default = Scheme.get_or_none(Scheme.key == DEFAULT_SCHEME)
-    schemes = {s.id: s for s in Scheme.select()}
-    criteria: dict[int, list[Criterion]] = {}
-    for c in Criterion.select().order_by(Criterion.scheme, Criterion.seq):
-        criteria.setdefault(c.scheme_id, []).append(c)
-    bands: dict[int, list[tuple[str, str, float]]] = {}
-    for b in Band.select().order_by(Band.min_score.desc()):
-        bands.setdefault(b.scheme_id, []).append((b.name_zh, b.name_en, b.min_score))
-    positions = {p.id: p for p in Position.select()}
-    have = {pid for (pid,) in Scoresheet.select(Scoresheet.person).where(Scoresheet.period == period).tuples()}
-    now = dt.datetime.now()
-    rows = []
-    for person in Person.select().where(Person.active == True).order_by(Person.id):  # noqa: E712
-        if person.id in have:
-            continue
-        position = positions.get(person.position_id)
-        scheme = schemes.get(position.scheme_id) if position and position.scheme_id else default
-        if scheme is None:
-            continue
-        kind = (position.period if position and position.period else None) or scheme.period
-        if scope == "matching" and kind != span.kind:
-            continue
-        rows.append({"period": period.id, "person": person.id, "position": person.position_id,
-                     "scheme": scheme.id, "state": "draft", "weight_self": scheme.weight_self,
-                     "weight_supervisor": scheme.weight_supervisor, "weight_peer": scheme.weight_peer,
-                     "min_score": scheme.min_score, "max_score": scheme.max_score,
-                     "bands": encode_bands(bands.get(scheme.id, [])), "created": now, "updated": now})
-    for chunk in range(0, len(rows), 500):
-        Scoresheet.insert_many(rows[chunk:chunk + 500]).execute()
-    if rows:
-        new = (Scoresheet.select(Scoresheet.id, Scoresheet.scheme)
-               .where(Scoresheet.period == period, Scoresheet.person.in_([r["person"] for r in rows])))
-        items = []
-        for sheet_id, scheme_id in new.tuples():
-            for c in criteria.get(scheme_id, []):
-                items.append({"sheet": sheet_id, "seq": c.seq, "group_zh": c.group_zh, "group_en": c.group_en,
-                              "name_zh": c.name_zh, "name_en": c.name_en, "max_points": c.max_points,
-                              "measure": c.measure})
-        for chunk in range(0, len(items), 800):
-            SheetItem.insert_many(items[chunk:chunk + 800]).execute()
-    from .deductions import propose_for_period
-
-    propose_for_period(period.id)
-    return period.id, len(rows)
+    with bulk("scoresheet", what="open period", period=span.key, scope=scope) as summary:
+        period, _created = AppraisalPeriod.get_or_create(
+            key=span.key, defaults={"kind": span.kind, "starts": span.starts, "ends": span.ends,
+                                    "opened_by": actor.id, "opened_at": dt.datetime.now()})
+        default = Scheme.get_or_none(Scheme.key == DEFAULT_SCHEME)
+        bands: dict[int, list[tuple[str, str, float]]] = {s.id: [] for s in Scheme.select(Scheme.id)}
+        for b in Band.select().order_by(Band.min_score.desc()):
+            bands[b.scheme_id].append((b.name_zh, b.name_en, b.min_score))
+        added = 0
+        if bands:
+            values = ", ".join("(?, ?)" for _ in bands)
+            params = [x for scheme_id, rows in bands.items() for x in (scheme_id, encode_bands(rows))]
+            now = dt.datetime.now()
+            cursor = db.execute_sql(_OPEN_SHEETS_SQL.format(bands=values), (
+                *params, period.id, now, now, default.id if default else None, scope, span.kind, period.id))
+            added = max(cursor.rowcount or 0, 0)
+        items = db.execute_sql(_OPEN_ITEMS_SQL, (period.id,)).rowcount if added else 0
+        proposals = propose_for_period(period.id)
+        summary.update(sheets=added, items=max(items or 0, 0), proposals=proposals)
+    return period.id, added
 
 
 # ---- rating ------------------------------------------------------------------------------
@@ -128,6 +136,11 @@ def rate(sheet_id: int, seq: int, points: float, comment: str = "", as_peer: boo
     sheet = _sheet(sheet_id)
     side = rater_side(sheet, actor, as_peer)
     require({"self": "scores.self", "supervisor": "scores.supervise", "peer": "scores.peer"}[side])
+    if side == "peer" and not sees_all(actor):
+        if not is_peer(actor, sheet.id):  # the same colleagues the period table lists to rate
+            raise PermissionDenied(NOT_YOURS)
+        if sheet.state in LOCKED:  # a peer is not told more of the sheet than that it is closed
+            raise DutyError(N_("This colleague's scoresheet is closed: peer scores can no longer change."))
     ensure_unlocked(sheet)
     if side == "self" and sheet.state != "draft":
         raise DutyError(N_("Your self-assessment was handed in; it can no longer change."))
@@ -204,7 +217,10 @@ def approve(sheet_id: int) -> None:
     open_count = Adjustment.select().where(Adjustment.sheet == sheet, Adjustment.status == "proposed").count()
     if open_count:
         raise DutyError(N_("Confirm or reject the {count} proposed deduction(s) first."), count=open_count)
-    _event(sheet, actor, "approved", "approved")
+    from .score_review import approval_score
+
+    score = approval_score(sheet.id)  # kept with the approval: ``duty check`` sees a later change
+    _event(sheet, actor, "approved", "approved", "" if score is None else f"{score:g}")
 
 
 @writes

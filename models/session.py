@@ -48,6 +48,8 @@ PERMISSIONS: dict[str, str] = {
     "scores.approve": "supervisor",
     "scores.reopen": "supervisor",
     "scores.period": "admin",
+    "scores.view_all": "supervisor",  # every sheet; below that, one's own and peers' criteria
+    "scores.export": "supervisor",  # a period's results, anyone's form (one's own: everyone)
     # organisation and the system
     "org.edit": "admin",
     "staff.edit": "admin",

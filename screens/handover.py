@@ -45,7 +45,7 @@ class HandoverScreen(DutyScreen):
         self.reload()
 
     def on_screen_resume(self) -> None:
-        self.app.sub_title = _("Handover")
+        self.sub_title = _("Handover")
 
     def reload(self) -> None:
         actor = current_actor()

@@ -7,7 +7,11 @@ the entry under the cursor; the handover screen is one key away.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import logging
+import threading
+from bisect import bisect_left
 
 from rich.text import Text
 from textual import on
@@ -16,15 +20,49 @@ from textual.binding import Binding
 from textual.widgets import Footer, Header, Input, Static
 
 from models import followups, log_entries, log_forms, log_query
+from models.errors import DutyError
 from models.log_query import LogFilter, LogRow
 from tui.base import DutyScreen
 from tui.i18n import N_, _, pick
-from tui.logview import PAGE, LogView
+from tui.logview import PAGE, LogView, read_pages_around
 
 from .log_dialogs import FormDialog
 
 
+log = logging.getLogger("duty")
+
 FOLLOWUP_STATES = {"open": N_("open"), "overdue": N_("overdue"), "closed": N_("closed")}
+
+
+class _Read:
+    """One read of the log in a thread: its answer (or error), and whether it is back."""
+
+    def __init__(self, load):
+        self.load = load
+        self.result = None
+        self.error: BaseException | None = None
+        self.done = threading.Event()
+        self.shown = False
+
+    def __call__(self) -> None:
+        try:
+            self.result = self.load()
+        except Exception as exc:  # shown as a sentence on the UI thread
+            self.error = exc
+        finally:
+            self.done.set()
+
+
+def _holds(seqs, seq: int) -> bool:
+    i = bisect_left(seqs, seq)
+    return i < len(seqs) and seqs[i] == seq
+
+
+def _index(seqs, seq: int, total: int) -> int:
+    """Where entry *seq* is in the view (or the nearest row after it)."""
+    if seqs is None:
+        return max(0, min(total - 1, seq - 1))
+    return max(0, min(total - 1, bisect_left(seqs, seq)))
 
 
 def _money(cents: int | None) -> str:
@@ -33,6 +71,7 @@ def _money(cents: int | None) -> str:
 
 class LogScreen(DutyScreen):
     TITLE_MSGID = "Duty log"
+    AUTO_FOCUS = "#log-view"  # focused as the screen starts: no second round of the footer's keys
     BINDINGS = [
         Binding("slash", "search", "Search", id="log-search"),
         Binding("n", "hit(1)", "Next hit", show=False, id="log-next-hit"),
@@ -52,14 +91,21 @@ class LogScreen(DutyScreen):
         super().__init__()
         self.filter = LogFilter()
         self.search_text = ""
+        self._show_id: int | None = None  # show_entry's entry until the view is on it
+        self._read: _Read | None = None  # the newest read of the log, under way or done
+        self._ready = False  # on_mount has run: the view can take rows
+        self._suspended = False
+        self.reload()  # the first read starts with the screen, before its widgets are mounted
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="log-status")
         yield LogView(id="log-view")
         yield Static("", id="log-detail")
-        yield Input(id="log-search", placeholder=_("Search the log (Chinese or English), Enter jumps"),
-                    select_on_focus=False)
+        search = Input(id="log-search", placeholder=_("Search the log (Chinese or English), Enter jumps"),
+                       select_on_focus=False)
+        search.display = False  # shown by "/"
+        yield search
         yield Footer()
 
     @property
@@ -67,56 +113,113 @@ class LogScreen(DutyScreen):
         return self.query_one(LogView)
 
     def on_mount(self) -> None:
-        self.query_one("#log-search").display = False
-        self.view.focus()
-        self.reload()
+        self._ready = True
+        if self._read is not None and self._read.done.is_set():  # back already: draw it in the first frame
+            self._arrived(self._read)
+
+    def on_screen_suspend(self) -> None:
+        self._suspended = True
 
     def on_screen_resume(self) -> None:
-        self.app.sub_title = _("Duty log")
-        if self.is_mounted and self.view.total:
+        self.sub_title = _("Duty log")
+        if self._suspended:  # back from another workspace or a dialog: the log may have grown
+            self._suspended = False
             self.reload()
 
     # -- data -----------------------------------------------------------------------------
     def reload(self) -> None:
-        """Read the log again (this or another terminal wrote to it); keep the cursor's entry."""
+        """Read the log again (this or another terminal wrote to it); keep the cursor's entry.
+
+        One trip to a thread: the count (or the filter's numbers) and the pages the view
+        opens on, so the first rows are drawn with the first frame that has the view.
+        """
         flt = self.filter
-        keep = self.view.seq_at(self.view.cursor) if self.view.total else None
-        at_end = self.view.total == 0 or self.view.cursor >= self.view.total - 1
+        view = self.view if self._ready else None
+        keep = view.seq_at(view.cursor) if view is not None and view.total else None
+        at_end = view is None or view.total == 0 or view.cursor >= view.total - 1
+        height = view.size.height if view is not None and view.size.height else self.app.size.height
+        show_id = self._show_id
 
         def load():
-            if flt.empty:
-                return log_query.total(), None
-            seqs = log_query.filtered_seqs(flt)
-            return len(seqs), seqs
+            if flt.empty and show_id is None and at_end:  # the usual opening: the newest entries
+                total, pages = log_query.opening(PAGE, height)
+                return total, None, total - 1, pages, None, None
+            seqs = None if flt.empty else log_query.filtered_seqs(flt)
+            target = log_query.seq_of(show_id) if show_id is not None else None
+            if target is not None and seqs is not None and not _holds(seqs, target):
+                seqs = None  # the entry asked for is filtered out: show the whole log
+            total = log_query.total() if seqs is None else len(seqs)
+            wanted = target if target is not None else (None if at_end else keep)
+            cursor = total - 1 if wanted is None else _index(seqs, wanted, total)
+            pages = read_pages_around((cursor - height, cursor, cursor + height), total, seqs)
+            return total, seqs, cursor, pages, show_id, target
 
-        def show(result):
-            total, seqs = result
-            cursor = None
-            if not at_end and keep is not None:
-                self.view.seqs = seqs
-                self.view.total = total
-                cursor = self.view.index_of_seq(keep)
-            self.view.set_source(total, seqs, cursor)
-            self.show_status()
+        # The thread starts now, not when a worker's task gets its turn (the first read runs
+        # while the screen is still being mounted); the worker waits for it. A newer read
+        # does not cancel an older one (a cancelled worker fails whoever waits for it): the
+        # older answer is dropped when it comes.
+        read = self._read = _Read(load)
+        future = asyncio.get_running_loop().run_in_executor(None, read)
 
-        self.fetch(load, then=show, group="log-reload")
+        async def arrive() -> None:
+            await future
+            self._arrived(read)
+
+        self.run_worker(arrive, group="log-reload", exit_on_error=False, description="log reload")
+
+    def _arrived(self, read: "_Read") -> None:
+        if read is not self._read or read.shown or not self._ready:
+            return  # replaced by a newer read, drawn already, or on_mount draws it
+        read.shown = True
+        if read.error is not None:
+            if not isinstance(read.error, DutyError):
+                log.error("reading the duty log failed", exc_info=read.error)
+            self.show_error(read.error)
+            return
+        self._show_loaded(read.result)
+
+    def _show_loaded(self, result) -> None:
+        total, seqs, cursor, pages, show_id, target = result
+        message = ""
+        if show_id is not None and show_id == self._show_id:
+            self._show_id = None
+            if target is None:
+                message = _("There is no log entry {id}.").format(id=show_id)
+                self.notify(message, severity="warning")
+            else:
+                if seqs is None and not self.filter.empty:
+                    self.filter = LogFilter()  # it hid the entry asked for
+                    self.search_text = ""
+                    self.view.highlight = ""
+                self.view.shown = target
+                message = _("entry #{seq}").format(seq=target)
+        self.view.set_source(total, seqs, cursor, pages)
+        self.show_status(message)
+
+    def show_entry(self, entry_id: int) -> None:
+        """Jump to the entry *entry_id* and mark it (the score review shows a deduction's evidence).
+
+        Safe right after ``switch_mode("log")``: a read already under way is replaced by one
+        that goes to the entry; a filter that hides it is dropped.
+        """
+        self._show_id = entry_id
+        self.reload()
 
     def log_changed(self, entry_id: int) -> None:
-        """The quick entry saved an entry: show it at once."""
+        """An entry was written here (an amendment, a follow-up closed): show it."""
         if self.filter.empty and self.view.cursor >= self.view.total - 1:
-            def newest():
-                total = log_query.total()
-                first = (total - 1) // PAGE * PAGE + 1
-                return total, log_query.rows_between(first, total)
-
-            self.fetch(newest, then=self._grown, group="log-grow")
+            self.fetch(log_query.tail, PAGE, then=lambda result: self.log_appended(entry_id, *result),
+                       group="log-grow")
         else:
             self.reload()
 
-    def _grown(self, result) -> None:
-        total, rows = result
-        self.view.appended(total, rows)
-        self.show_status()
+    def log_appended(self, entry_id: int, total: int, last_page) -> None:
+        """The quick entry saved an entry and read the log's last page: draw it at once."""
+        if self.filter.empty and (self.view.total == 0 or self.view.cursor >= self.view.total - 1):
+            self.view.appended(total, last_page)
+            self.show_status()
+        else:
+            self.reload()
 
     def show_status(self, message: str = "") -> None:
         parts = [_("{count} entries").format(count=f"{self.view.total:,}")]
@@ -126,11 +229,11 @@ class LogScreen(DutyScreen):
             parts.append(_("search “{text}”").format(text=self.search_text))
         if message:
             parts.append(message)
-        self.query_one("#log-status", Static).update(" · ".join(parts))
+        self.query_one("#log-status", Static).update(" · ".join(parts), layout=False)  # fixed height
 
     @on(LogView.CursorMoved)
     def cursor_moved(self, event: LogView.CursorMoved) -> None:
-        self.query_one("#log-detail", Static).update(self.detail(event.row))
+        self.query_one("#log-detail", Static).update(self.detail(event.row), layout=False)  # fixed height
 
     def detail(self, row: LogRow | None) -> Text:
         if row is None:

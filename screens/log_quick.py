@@ -13,10 +13,18 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
-from models import log_entries
+from models import log_entries, log_query
 from models.quick_entry import CategoryRef
 from tui.base import DutyModal
 from tui.i18n import _, error_text, pick
+from tui.logview import PAGE
+
+
+def _save(line: str, category: str, tail: bool):
+    """Write the line (in a thread); its id, severity and, if asked, the log's last page."""
+    entry_id = log_entries.add(line, category)
+    severity = log_query.severity_of(entry_id)
+    return entry_id, severity, log_query.tail(PAGE) if tail else None
 
 
 class QuickEntry(DutyModal):
@@ -72,20 +80,26 @@ class QuickEntry(DutyModal):
         self.busy = True
         self.query_one("#quick-error", Label).update("")
         line = self.query_one(Input).value
-        self.fetch(log_entries.add, line, self.category, then=self._saved, on_error=self._failed,
+        # One trip to a thread: save, then read the log's last page for a log screen below,
+        # so the new row is drawn as soon as the answer is back.
+        tail = any(hasattr(screen, "log_appended") for screen in self.app.screen_stack)
+        self.fetch(_save, line, self.category, tail, then=self._saved, on_error=self._failed,
                    group="quick-save")
 
-    def _saved(self, entry_id: int) -> None:
+    def _saved(self, result) -> None:
+        entry_id, severity, tail = result
         self.busy = False
         self.saved.append(entry_id)
+        for screen in self.app.screen_stack:
+            if tail is not None and hasattr(screen, "log_appended"):
+                screen.log_appended(entry_id, *tail)
+            elif hasattr(screen, "log_changed"):
+                screen.log_changed(entry_id)
         line = self.query_one(Input)
         line.value = ""
         self.query_one("#quick-hint", Static).update(_("Saved entry {id}. Type the next one, or Esc.").format(id=entry_id))
-        for screen in self.app.screen_stack:
-            if hasattr(screen, "log_changed"):
-                screen.log_changed(entry_id)
         watch = getattr(self.app, "emergency_watch", None)
-        if watch is not None:
+        if watch is not None and severity == "emergency":
             watch.poll()
 
     def _failed(self, error: BaseException) -> None:

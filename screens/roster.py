@@ -17,11 +17,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Header, OptionList, Static
+from textual.widgets.data_table import ColumnKey, RowKey
 from textual.widgets.option_list import Option
 
 from models import checkin, coverage, roster
+from models.errors import DutyError
 from models.roster_week import WeekView, week
-from models.session import current_actor
+from models.session import PermissionDenied, current_actor, require
 from tui.base import DutyScreen
 from tui.i18n import N_, _, error_text, pick
 from tui.text import cell_pad
@@ -32,6 +34,12 @@ from .roster_dialogs import (ChooseDuty, ExportDialog, FairnessDialog, LeaveDial
 WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
 SHORT = {"no_lead": N_("no lead"), "rest": N_("rest"), "leave": N_("leave"), "double": N_("double")}
 LABEL_WIDTH = 6
+DAY_COLUMNS = tuple(f"day{n}" for n in range(7))  # by weekday, so a new week reuses the columns
+# action → what the signed-in person's role must allow (models.session.PERMISSIONS); roster
+# set-up is the administrator's, accepting a warning a shift lead's.
+NEEDS = {"assign": "roster.edit", "remove": "roster.edit", "toggle_role": "roster.edit",
+         "generate": "roster.edit", "new_shift": "roster.edit", "leave": "roster.edit",
+         "accept": "roster.accept", "swap": "roster.swap_request", "check": "roster.checkin"}
 
 
 def today() -> dt.date:
@@ -69,6 +77,15 @@ class RosterScreen(DutyScreen):
         self.view: WeekView | None = None
         self.cursor = Coordinate(0, 1)
         self.panel: list[coverage.Warning] = []
+        self._grid_shape: tuple | None = None  # (column width, shift ids) the grid's columns were made for
+        self._panel_shown: tuple | None = None
+        self._theme_styles: tuple[str, dict[str, Style]] | None = None
+        self._target: tuple[dt.date, int | None] | None = None  # a cell to put the cursor on once loaded
+        # Weeks read (and read ahead), by (Monday, post id): paging to one of them needs no
+        # database. Any change here or in another terminal drops them all (``load``).
+        self.weeks: dict[tuple[dt.date, int | None], WeekView] = {}
+        self._generation = 0
+        self._wanted: tuple[dt.date, int | None] = (roster.week_of(self.day), None)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -87,7 +104,8 @@ class RosterScreen(DutyScreen):
                        on_error=lambda _e: None)
 
     def on_screen_resume(self) -> None:
-        self.app.sub_title = _("Roster")
+        self.sub_title = _("Roster")
+        self.refresh_bindings()  # someone else may have signed in meanwhile
 
     def reload(self) -> None:
         self.load()
@@ -107,56 +125,130 @@ class RosterScreen(DutyScreen):
     # ── drawing ────────────────────────────────────────────────────────────────────────
 
     def load(self) -> None:
-        self.fetch(week, self.day, self.post_id, then=self.show)
+        """Read the week again (the roster changed): weeks read ahead are dropped too."""
+        self.weeks.clear()
+        self._generation += 1
+        self.open_week()
+
+    def open_week(self) -> None:
+        """Show the week of ``self.day`` for ``self.post_id``: at once if it was read already."""
+        self._wanted = (roster.week_of(self.day), self.post_id)
+        ready = self.weeks.get(self._wanted)
+        if ready is not None:
+            self.show(ready)
+            return
+        self.fetch(week, self.day, self.post_id, then=self.keep_week(self._generation, show=True),
+                   group="week", exclusive=False)
+
+    def keep_week(self, generation: int, show: bool = False):
+        """A callback for a week read on a thread: kept if nothing changed meanwhile, and shown
+        if it is still the week wanted (a slower read never draws over a later one)."""
+        def keep(view: WeekView) -> None:
+            if generation != self._generation:
+                return
+            if view.post is not None:
+                self.weeks[(view.monday, view.post.id)] = view
+                while len(self.weeks) > 9:
+                    self.weeks.pop(next(iter(self.weeks)))
+            monday, post_id = self._wanted
+            if show and view.monday == monday and post_id in (None, view.post.id if view.post else None):
+                self.show(view)
+        return keep
+
+    def read_ahead(self) -> None:
+        """Read the weeks before and after this one while the person looks at it."""
+        view = self.view
+        if view is None or view.post is None:
+            return
+        post_id = view.post.id
+        missing = [monday for monday in (view.monday + dt.timedelta(days=7), view.monday - dt.timedelta(days=7))
+                   if (monday, post_id) not in self.weeks]
+        if not missing:
+            return
+        keep = self.keep_week(self._generation)
+
+        def read():
+            return [week(monday, post_id) for monday in missing]
+
+        self.fetch(read, then=lambda views: [keep(v) for v in views], group="read-ahead", exclusive=False,
+                   on_error=lambda _error: None)
 
     def show(self, view: WeekView) -> None:
         self.view = view
         self.post_id = view.post.id if view.post else None
         self.draw()
+        if self._target is not None:
+            self.go_to_target()
+        self.call_after_refresh(self.read_ahead)  # once this week is on the screen
 
     def on_resize(self) -> None:
         if self.view is not None:
             self.draw()
 
+    def theme_styles(self) -> dict[str, Style]:
+        """The theme's warning and success colours, worked out once per theme (it is not cheap)."""
+        theme = self.app.theme
+        if self._theme_styles is None or self._theme_styles[0] != theme:
+            variables = self.app.get_css_variables()
+            self._theme_styles = (theme, {
+                name: Style.parse(f"bold {variables[name]}") if variables.get(name) else Style.parse("bold")
+                for name in ("warning", "success")})
+        return self._theme_styles[1]
+
     def _style(self, variable: str, fallback: str = "bold") -> Style:
-        value = self.app.get_css_variables().get(variable)
-        return Style.parse(f"bold {value}") if value else Style.parse(fallback)
+        return self.theme_styles().get(variable) or Style.parse(fallback)
 
     def column_width(self) -> int:
         width = self.size.width or 80
         return max(7, (width - LABEL_WIDTH - 2 - 7 * 2 - 2) // 7)
 
     def draw(self) -> None:
+        """Draw the loaded week. A week like the last one (same shifts, same sizes) only has its
+        cells and headings replaced: nothing is laid out again."""
         view = self.view
         table = self.query_one(DataTable)
         keep = table.cursor_coordinate if table.row_count else self.cursor
-        table.clear(columns=True)
         bar = self.query_one("#roster-bar", Static)
         if view is None or view.post is None:
+            table.clear(columns=True)
+            self._grid_shape = None
             bar.update(_("No posts yet: the roster needs posts and shifts (duty demo makes some)."))
             return
         width = self.column_width()
+        shape = (width, tuple(s.id for s in view.shifts))
+        if shape != self._grid_shape:
+            table.clear(columns=True)
+            table.add_column(Text(""), width=LABEL_WIDTH, key="shift")
+            for key in DAY_COLUMNS:
+                table.add_column(Text(""), width=width, key=key)
+            self._grid_shape = shape
         this_day = today()
-        table.add_column(Text(""), width=LABEL_WIDTH, key="shift")
         for n, day in enumerate(view.days):
             label = Text(f"{_(WEEKDAYS[n])} {day.day}")
             if day == this_day:
                 label.stylize("reverse")
             if day in view.holidays:
                 label.append("*", style=self._style("warning"))
-            table.add_column(label, width=width, key=day.isoformat())
+            table.columns[ColumnKey(DAY_COLUMNS[n])].label = label
+        rows = []
         for shift in view.shifts:
-            cells, height = [Text(f"{cell_pad(pick(shift.name_zh, shift.name_en), LABEL_WIDTH)}\n"
-                                  f"{shift.start:%H}–{shift.end:%H}")], 2
-            for day in view.days:
-                text = self.cell_text(view, day, shift, width)
-                height = max(height, len(text.plain.split("\n")))
-                cells.append(text)
-            table.add_row(*cells, height=height, key=str(shift.id))
+            cells = [Text(f"{cell_pad(pick(shift.name_zh, shift.name_en), LABEL_WIDTH)}\n"
+                          f"{shift.start:%H}–{shift.end:%H}")]
+            cells += [self.cell_text(view, day, shift, width) for day in view.days]
+            rows.append((str(shift.id), cells, max(2, *(len(c.plain.split("\n")) for c in cells))))
+        heights = [table.rows[RowKey(key)].height if RowKey(key) in table.rows else None for key, _c, _h in rows]
+        if table.row_count == len(rows) and heights == [h for _k, _c, h in rows]:
+            for key, cells, _height in rows:
+                for column, cell in zip(("shift", *DAY_COLUMNS), cells):
+                    table.update_cell(key, column, cell)
+        else:
+            table.clear()
+            for key, cells, height in rows:
+                table.add_row(*cells, height=height, key=key)
         if table.row_count:
-            row = min(keep.row, table.row_count - 1)
-            column = min(max(keep.column, 1), 7)
-            table.cursor_coordinate = Coordinate(row, column)
+            cursor = Coordinate(min(keep.row, table.row_count - 1), min(max(keep.column, 1), 7))
+            if cursor != table.cursor_coordinate:
+                table.cursor_coordinate = cursor
         self.draw_bar()
         self.draw_panel()
 
@@ -164,7 +256,7 @@ class RosterScreen(DutyScreen):
         warn, dim = self._style("warning"), Style(dim=True)
         warnings = view.cover.at(day, shift.id, view.post.id) if view.cover else []
         flagged = {w.person_id for w in warnings if w.person_id and not w.accepted}
-        text = Text()
+        text = Text(no_wrap=True, overflow="crop")  # lines are cut to width already: no wrapping
         for d in view.cell(day, shift.id):
             mark = "★" if d.role == "lead" else ""
             line = cell_pad(mark + d.person_name + ("!" if d.person_id in flagged else ""), width)
@@ -200,20 +292,100 @@ class RosterScreen(DutyScreen):
     def draw_panel(self) -> None:
         view = self.view
         panel = self.query_one("#roster-warnings", OptionList)
-        keep = panel.highlighted
-        panel.clear_options()
         self.panel = list(view.cover.warnings) if view.cover else []
         summary = coverage.summary(view.cover) if view.cover else []
         panel.border_title = _("Warnings") + (": " + " · ".join(f"{n} {_(kind)}" for kind, n in summary)
                                              if summary else "")
-        for w in self.panel:
-            line = Text("✓ " if w.accepted else "⚠ ", style=Style(dim=True) if w.accepted else self._style("warning"))
-            line.append(w.text(_, pick), style=Style(dim=True) if w.accepted else None)
-            panel.add_option(Option(line))
-        if not self.panel:
-            panel.add_option(Option(Text(_("No warnings this week."), style="dim"), disabled=True))
-        elif keep is not None:
+        lines = [(w.accepted, w.text(_, pick)) for w in self.panel]
+        if lines == self._panel_shown:
+            return  # the same warnings as before: leave the list (and where it is) alone
+        self._panel_shown = lines
+        keep = panel.highlighted
+        dim = Style(dim=True)
+        options = []
+        for accepted, text in lines:
+            line = Text("✓ " if accepted else "⚠ ", style=dim if accepted else self._style("warning"))
+            line.append(text, style=dim if accepted else None)
+            options.append(Option(line))
+        if not options:
+            options.append(Option(Text(_("No warnings this week."), style="dim"), disabled=True))
+        panel.clear_options()
+        panel.add_options(options)
+        if self.panel and keep is not None:
             panel.highlighted = min(keep, len(self.panel) - 1)
+
+    # ── moving to a day or a duty (the score review shows its evidence here) ───────────
+
+    def show_day(self, day: dt.date) -> None:
+        """Move the grid to *day*: its week, its column, the shift row the cursor is on."""
+        self.day = day
+        self._target = (day, None)
+        if self.view is not None and self.view.post is not None and self.view.monday == roster.week_of(day):
+            self.go_to_target()  # that week is on screen already: only the cursor moves
+        else:
+            self.open_week()
+
+    def show_assignment(self, assignment_id: int) -> None:
+        """Move the grid to one duty: its post, its week and its cell."""
+        self.fetch(roster.duty, assignment_id, then=self._show_duty)
+
+    def _show_duty(self, duty: roster.Duty | None) -> None:
+        if duty is None:
+            self.show_error(DutyError(N_("That duty is no longer on the roster.")))
+            return
+        self.day = duty.day
+        self._target = (duty.day, duty.shift_id)
+        view = self.view
+        if view is not None and view.post is not None and view.post.id == duty.post_id \
+                and view.monday == roster.week_of(duty.day):
+            self.go_to_target()
+        else:
+            self.post_id = duty.post_id
+            self.open_week()
+
+    def go_to_target(self) -> None:
+        target, self._target = self._target, None
+        view = self.view
+        if target is None or view is None or view.post is None or not view.shifts:
+            return
+        day, shift_id = target
+        column = (day - view.monday).days + 1
+        if not 1 <= column <= 7:
+            return
+        table = self.query_one(DataTable)
+        rows = [s.id for s in view.shifts]
+        row = rows.index(shift_id) if shift_id in rows else min(table.cursor_coordinate.row, len(rows) - 1)
+        table.cursor_coordinate = Coordinate(row, column)
+        table.focus()
+
+    # ── who may do what ────────────────────────────────────────────────────────────────
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        """Keys the signed-in person's role does not allow show greyed out in the footer."""
+        needed = NEEDS.get(action)
+        if needed is None:
+            return True
+        actor = current_actor()
+        return True if actor is not None and actor.can(needed) else None
+
+    def permitted(self, action: str) -> bool:
+        """True if the role allows *action*; otherwise the reason is shown under the grid."""
+        needed = NEEDS.get(action)
+        if needed is None:
+            return True
+        try:
+            require(needed)
+        except PermissionDenied as err:
+            self.show_error(err)
+            return False
+        return True
+
+    def on_key(self, event) -> None:
+        """A greyed-out key does nothing, but says why rather than nothing at all."""
+        action = next((b.action.split("(")[0] for b in self.BINDINGS if b.key == event.key), None)
+        if action in NEEDS and self.check_action(action, ()) is None:
+            event.stop()
+            self.permitted(action)
 
     # ── where the cursor is ────────────────────────────────────────────────────────────
 
@@ -263,6 +435,8 @@ class RosterScreen(DutyScreen):
         self.action_assign()
 
     def action_assign(self) -> None:
+        if not self.permitted("assign"):
+            return
         here = self.current()
         if here is None:
             return
@@ -280,16 +454,22 @@ class RosterScreen(DutyScreen):
                                                                      cell=self.cell_title(day, shift))))
 
     def action_remove(self) -> None:
+        if not self.permitted("remove"):
+            return
         self.with_duty(_("Remove whom?"), lambda d: self.fetch(
             roster.remove, d.assignment_id, then=self.changed(_("{name} is off that shift.").format(name=d.person_name))))
 
     def action_toggle_role(self) -> None:
+        if not self.permitted("toggle_role"):
+            return
         def toggle(d):
             self.fetch(roster.set_role, d.assignment_id, "officer" if d.role == "lead" else "lead",
                        then=self.changed(""))
         self.with_duty(_("Lead or officer: whom?"), toggle)
 
     def action_swap(self) -> None:
+        if not self.permitted("swap"):
+            return
         def ask(d):
             self.app.push_screen(SwapDialog(d), lambda sid: sid and self.changed(
                 _("Swap asked: the colleague accepts it, then a shift lead approves."))())
@@ -299,6 +479,8 @@ class RosterScreen(DutyScreen):
         self.app.push_screen(SwapsDialog(), lambda changed: changed and self.load())
 
     def action_accept(self) -> None:
+        if not self.permitted("accept"):
+            return
         panel = self.query_one("#roster-warnings", OptionList)
         if self.focused is panel and panel.highlighted is not None and self.panel:
             chosen = [self.panel[panel.highlighted]]
@@ -330,20 +512,22 @@ class RosterScreen(DutyScreen):
 
     def action_week(self, step: int) -> None:
         self.day += dt.timedelta(days=7 * step)
-        self.load()
+        self.open_week()
 
     def action_this_week(self) -> None:
         self.day = today()
-        self.load()
+        self.open_week()
 
     def action_post(self, step: int) -> None:
         if self.view and self.view.posts:
             ids = [p.id for p in self.view.posts]
             index = ids.index(self.post_id) if self.post_id in ids else 0
             self.post_id = ids[(index + step) % len(ids)]
-            self.load()
+            self.open_week()
 
     def action_generate(self) -> None:
+        if not self.permitted("generate"):
+            return
         if not self.view or not self.view.post:
             return
         keys = [s.key for s in self.view.shifts]
@@ -355,6 +539,8 @@ class RosterScreen(DutyScreen):
                 added=report.added, kept=report.kept + report.skipped, leave=report.on_leave))()
 
     def action_check(self) -> None:
+        if not self.permitted("check"):
+            return
         actor = current_actor()
         if actor is None or actor.id is None:
             self.notify(_("Sign in as a person to check in."), severity="warning")
@@ -388,11 +574,15 @@ class RosterScreen(DutyScreen):
             self.notify(_("{count} duties written to {path}.").format(count=count, path=path))
 
     def action_leave(self) -> None:
+        if not self.permitted("leave"):
+            return
         here = self.current()
         self.app.push_screen(LeaveDialog(here[0] if here else self.day), lambda lid: lid and self.changed(
             _("Leave recorded."))())
 
     def action_new_shift(self) -> None:
+        if not self.permitted("new_shift"):
+            return
         if self.view and self.view.post:
             self.app.push_screen(ShiftDialog(self.view.post), lambda sid: sid and self.changed(_("Shift added."))())
 

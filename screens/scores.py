@@ -1,6 +1,8 @@
 """Score review (F4): a period's scoresheets by department, with rank, band and the spread.
 
 Enter opens a person's sheet; [ and ] step through the opened periods; s changes the order.
+A supervisor or administrator sees everyone; anyone else sees their own row and the
+colleagues they rate as a peer (the models decide which, and leave out what is not theirs).
 """
 
 from __future__ import annotations
@@ -12,18 +14,19 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Footer, Header, Static
 
 from models.appraisal import STATE_NAMES
 from models.deductions import propose_for_period
 from models.periods import KIND_NAMES, last_completed
 from models.score_export import results_csv, results_xlsx
+from models.score_access import PEER
 from models.score_review import PeriodInfo, PeriodResults, ResultRow, default_period, list_periods, period_results
 from models.scoresheets import open_period
 from models.session import current_actor
 from tui.base import DutyScreen
 from tui.i18n import N_, _, is_zh, pick
-from tui.text import cell_pad
+from tui.linetable import Column, LineTable
 
 SORTS = ("department", "score", "name", "state")
 SORT_NAMES = {"department": N_("by department"), "score": N_("by score"), "name": N_("by name"), "state": N_("by state")}
@@ -37,8 +40,7 @@ def load_period(period_id: int | None) -> tuple[list[PeriodInfo], PeriodResults 
     return periods, (period_results(period_id) if period_id is not None else None)
 
 
-def band_style(zh: str) -> str:
-    return {"优秀": "band-top", "差": "band-low"}.get(zh, "")
+BAND_STYLES = {"优秀": "bold", "差": "italic"}  # the top and the bottom band stand out
 
 
 class ScoresScreen(DutyScreen):
@@ -66,15 +68,14 @@ class ScoresScreen(DutyScreen):
         yield Header()
         yield Static("", id="scores-head")
         yield Static("", id="scores-spread")
-        table = DataTable(id="scores-table", cursor_type="row", zebra_stripes=True)
-        yield table
+        yield LineTable(id="scores-table", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
         self.reload()
 
     def on_screen_resume(self) -> None:
-        self.app.sub_title = _("Score review")
+        self.sub_title = _("Score review")
         if self.stale:  # back from a sheet that may have changed; a dialog's own work reloads itself
             self.stale = False
             self.reload()
@@ -93,16 +94,36 @@ class ScoresScreen(DutyScreen):
     def show(self, loaded) -> None:
         self.periods, self.results = loaded
         head = self.query_one("#scores-head", Static)
-        table = self.query_one(DataTable)
+        table = self.query_one(LineTable)
         if self.results is None:
             head.update(_("No appraisal period is open yet. An administrator opens one with o."))
             self.query_one("#scores-spread", Static).update("")
-            table.clear(columns=True)
+            table.clear()
             return
         self.period_id = self.results.period.id
         self.fill()
 
     def fill(self) -> None:
+        self.fill_head()
+        table = self.query_one(LineTable)
+        wide = self.size.width >= 100
+        table.set_columns([
+            Column("rank", _("Rank"), 4, "right"),
+            Column("name", _("Name"), 10),
+            Column("department", _("Department"), 16 if wide else 10),
+            Column("position", _("Position"), 24 if wide else 14),
+            Column("score", _("Score"), 5, "right"),
+            Column("band", _("Band"), 9),
+            Column("state", _("State"), 12, flex=True),
+        ])
+        states = {key: _(msgid) for key, msgid in STATE_NAMES.items()}
+        states[PEER] = _("to rate as peer")
+        table.set_rows((row.sheet_id, self.cells(row, states)) for row in self.results.rows)
+        if self.sort != "department":
+            table.sort(key=self.sort_key())
+        table.focus()
+
+    def fill_head(self) -> None:
         results = self.results
         period = results.period
         unscored = sum(1 for r in results.rows if r.score is None)
@@ -110,12 +131,21 @@ class ScoresScreen(DutyScreen):
         head = Text()
         head.append(period.key, style="bold")
         head.append(f" {_(KIND_NAMES.get(period.kind, period.kind))} · ")
-        head.append(_("{count} sheets").format(count=len(results.rows)))
+        if results.everyone:
+            head.append(_("{count} sheets").format(count=len(results.rows)))
+        else:
+            peers = sum(1 for r in results.rows if r.access == PEER)
+            head.append(_("your sheet and {count} colleagues to rate").format(count=peers))
         if open_props:
             head.append(" · " + _("{count} proposed deductions open").format(count=open_props), style="bold")
         head.append(f" · {_(SORT_NAMES[self.sort])}", style="dim")
         self.query_one("#scores-head", Static).update(head)
         spread = Text()
+        if not results.everyone:  # no spread: it would tell how colleagues did
+            spread.append(_("Results are personal: you see your own, and colleagues only to rate them."),
+                          style="dim")
+            self.query_one("#scores-spread", Static).update(spread)
+            return
         for zh, en, n in results.spread:
             spread.append(f"{pick(zh, en)} ", style="bold")
             spread.append(f"{n}  ")
@@ -123,57 +153,45 @@ class ScoresScreen(DutyScreen):
             spread.append(_("not scored {count}").format(count=unscored), style="dim")
         self.query_one("#scores-spread", Static).update(spread)
 
-        table = self.query_one(DataTable)
-        keep = table.cursor_row if table.row_count else 0
-        table.clear(columns=True)
-        wide = self.size.width >= 100
-        table.add_column(_("Rank"), key="rank")
-        table.add_column(_("Name"), key="name")
-        table.add_column(_("Department"), key="department")
-        table.add_column(_("Position"), key="position")
-        table.add_column(_("Score"), key="score")
-        table.add_column(_("Band"), key="band")
-        table.add_column(_("State"), key="state")
-        for row in self.ordered(results.rows):
-            band = pick(row.band_zh, row.band_en)
-            state = Text(_(STATE_NAMES.get(row.state, row.state)))
-            if row.open_proposals:
-                state.append(f" !{row.open_proposals}", style="bold")
-            table.add_row(
-                Text(str(row.rank) if row.rank else "–", justify="right"),
-                cell_pad(row.name, 10),
-                cell_pad(pick(row.department_zh, row.department_en), 16 if wide else 10),
-                cell_pad(pick(row.position_zh, row.position_en), 24 if wide else 14),
-                Text("–" if row.score is None else f"{row.score:.1f}", justify="right"),
-                Text(band, style="bold" if band_style(row.band_zh) == "band-top" else
-                     ("italic" if band_style(row.band_zh) else "")),
-                state, key=str(row.sheet_id))
-        if table.row_count:
-            table.move_cursor(row=min(keep, table.row_count - 1))
-        table.focus()
+    @staticmethod
+    def cells(row: ResultRow, states: dict[str, str]) -> tuple:
+        """One table row as plain cells: only what is on screen is ever drawn."""
+        if row.access == PEER:  # a colleague to rate: the models gave no score, band or state
+            return ("", row.name, pick(row.department_zh, row.department_en),
+                    pick(row.position_zh, row.position_en), "", "", (states[PEER], "italic"))
+        band = pick(row.band_zh, row.band_en)
+        state = states.get(row.state, row.state)
+        if row.open_proposals:
+            state = Text(state).append(f" !{row.open_proposals}", style="bold")
+        return (str(row.rank) if row.rank else "–",
+                row.name,
+                pick(row.department_zh, row.department_en),
+                pick(row.position_zh, row.position_en),
+                "–" if row.score is None else f"{row.score:.1f}",
+                (band, BAND_STYLES.get(row.band_zh, "")),
+                state)
 
-    def ordered(self, rows: list[ResultRow]) -> list[ResultRow]:
+    def sort_key(self):
+        """How the table's rows are ordered now: a function of a row (keyed by sheet id)."""
+        by_id = {r.sheet_id: r for r in self.results.rows}
         if self.sort == "score":
-            return sorted(rows, key=lambda r: (r.score is None, -(r.score or 0), r.name))
+            return lambda row: (by_id[row.key].score is None, -(by_id[row.key].score or 0), by_id[row.key].name)
         if self.sort == "name":
-            return sorted(rows, key=lambda r: r.name)
+            return lambda row: by_id[row.key].name
         if self.sort == "state":
-            order = list(STATE_NAMES)
-            return sorted(rows, key=lambda r: (order.index(r.state) if r.state in order else 9, r.name))
-        return rows  # by department, best first within each (as the query gives them)
+            order = {state: n for n, state in enumerate(STATE_NAMES)}
+            return lambda row: (order.get(by_id[row.key].state, 9), by_id[row.key].name)
+        place = {r.sheet_id: n for n, r in enumerate(self.results.rows)}  # by department, best first
+        return lambda row: place[row.key]
 
     # ---- actions ----
 
     def selected_sheet(self) -> int | None:
-        table = self.query_one(DataTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        return int(key.value)
+        return self.query_one(LineTable).cursor_key
 
-    @on(DataTable.RowSelected, "#scores-table")
-    def row_selected(self, event: DataTable.RowSelected) -> None:
-        self.open_sheet(int(event.row_key.value))
+    @on(LineTable.RowSelected, "#scores-table")
+    def row_selected(self, event: LineTable.RowSelected) -> None:
+        self.open_sheet(event.key)
 
     def action_open_sheet(self) -> None:
         sheet_id = self.selected_sheet()
@@ -189,7 +207,8 @@ class ScoresScreen(DutyScreen):
     def action_sort(self) -> None:
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
         if self.results is not None:
-            self.fill()
+            self.fill_head()
+            self.query_one(LineTable).sort(key=self.sort_key())
 
     def action_period(self, step: int) -> None:
         if not self.periods or self.period_id is None:
@@ -265,6 +284,8 @@ class ScoresScreen(DutyScreen):
             return bool(actor and actor.can("scores.period")) or None
         if action == "propose":
             return bool(actor and actor.can("scores.confirm")) or None
+        if action == "export":
+            return bool(actor and actor.can("scores.export"))  # hidden: not a key for them at all
         return True
 
     def palette_commands(self):

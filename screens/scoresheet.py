@@ -2,6 +2,8 @@
 
 Keys score an item, decide a proposed deduction, add one by hand, hand the sheet in, approve,
 reopen and acknowledge. Every figure opens to its parts: Enter on an item, t for the total.
+A colleague rating as a peer gets only the criteria and their own points (the models send
+nothing else); a person not allowed to see the sheet reads the refusal in its place.
 """
 
 from __future__ import annotations
@@ -12,28 +14,23 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Footer, Header, Static
 
 from models import deductions, scoresheets
 from models.appraisal import LOCKED, RATER_NAMES, STATE_NAMES, STATUS_NAMES
 from models.errors import DutyError
 from models.score_export import form_html, form_text
-from models.score_review import AdjustmentView, ItemView, SheetDetail, sheet_detail
+from models.score_access import FULL, PEER
+from models.score_review import AdjustmentView, Evidence, ItemView, SheetDetail, evidence_for, sheet_detail
 from models.scoring import round1
-from models.session import Actor, current_actor
+from models.session import Actor, PermissionDenied, current_actor
 from tui.base import DutyScreen
 from tui.i18n import N_, _, error_text, is_zh, pick
+from tui.linetable import Column, LineTable
 from tui.text import cell_pad, number
 
 from .score_dialogs import ManualDialog, PartsDialog, ReasonDialog, ScoreDialog, WeightsDialog
 
-# where each kind of evidence is shown: the workspace and the methods it may offer
-EVIDENCE_SCREENS = {
-    "log": "log", "patrol": "log", "handover": "log", "followup": "log",
-    "roster": "roster", "checkin": "roster",
-}
-LOG_METHODS = ("show_entry", "open_entry", "jump_to_entry", "focus_entry")
-ROSTER_METHODS = ("show_assignment", "open_assignment", "show_day", "jump_to_day", "go_to_day")
 SOURCE_NAMES = {"roster": N_("roster"), "checkin": N_("check-in"), "log": N_("duty log"), "patrol": N_("patrol record"),
                 "handover": N_("handover"), "followup": N_("follow-up"), "manual": N_("added by hand")}
 
@@ -82,15 +79,15 @@ class SheetScreen(DutyScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="sheet-head")
-        yield DataTable(id="sheet-items", cursor_type="row")
+        yield LineTable(id="sheet-items")
         yield Static("", id="sheet-adjust-title", classes="section-title")
-        yield DataTable(id="sheet-adjustments", cursor_type="row")
+        yield LineTable(id="sheet-adjustments")
         yield Static("", id="sheet-foot")
         yield Footer()
 
     def on_mount(self) -> None:
         self.reload()
-        self.query_one("#sheet-items", DataTable).focus()
+        self.query_one("#sheet-items", LineTable).focus()
 
     def reload(self, then=None) -> None:
         """Load the sheet again. Called also by the app once another terminal (or a worker)
@@ -111,17 +108,63 @@ class SheetScreen(DutyScreen):
             for callback in waiting:
                 callback()
 
-        self.fetch(load_sheet, self.sheet_id, propose, then=shown, group="load", exclusive=False)
+        self.fetch(load_sheet, self.sheet_id, propose, then=shown, group="load", exclusive=False,
+                   on_error=self.refused)
+
+    def refused(self, error: BaseException) -> None:
+        """Not this person's to see (or no longer): the refusal in place of the sheet."""
+        if not isinstance(error, PermissionDenied):
+            self.show_error(error)
+            return
+        self.detail = None
+        self._after = []
+        self.sub_title = ""
+        self.query_one("#sheet-head", Static).update(Text(error_text(error), style="bold"))
+        for table in self.query(LineTable):
+            table.clear()
+        self.query_one("#sheet-adjust-title", Static).update("")
+        self.query_one("#sheet-foot", Static).update(_("Escape goes back."))
+        self.refresh_bindings()
 
     # ---- drawing ----
 
     def show(self, detail: SheetDetail) -> None:
         self.detail = detail
-        self.app.sub_title = f"{detail.name} · {detail.period_key}"
+        self.sub_title = f"{detail.name} · {detail.period_key}"
+        peer = detail.access == PEER
+        self.query_one("#sheet-adjustments", LineTable).display = not peer
+        if peer:
+            self.show_to_peer(detail)
+            return
         self.query_one("#sheet-head", Static).update(self.heading(detail))
         self.fill_items(detail)
         self.fill_adjustments(detail)
         self.query_one("#sheet-foot", Static).update(self.footline(detail))
+        self.refresh_bindings()
+
+    def show_to_peer(self, d: SheetDetail) -> None:
+        """A colleague's sheet to rate: the criteria and this peer's own points, nothing more."""
+        head = Text()
+        head.append(d.name, style="bold")
+        head.append(f" · {pick(d.position_zh, d.position_en)} · {pick(d.department_zh, d.department_en)}")
+        head.append(f" · {d.period_key}\n")
+        head.append(_("You rate this colleague as a peer; your name is not shown to them."), style="italic")
+        self.query_one("#sheet-head", Static).update(head)
+        table = self.query_one("#sheet-items", LineTable)
+        table.set_columns([
+            Column("seq", "#", 2, "right"),
+            Column("name", _("Criterion"), 12, flex=True),
+            Column("max", _("Max"), 4, "right"),
+            Column("peer", _("Your points"), 11, "right"),
+        ])
+        table.set_rows((item.seq, (
+            str(item.seq), pick(item.name_zh, item.name_en), number(item.max_points),
+            "·" if item.parts.peer is None else number(round(item.parts.peer, 1)))) for item in d.items)
+        self.query_one("#sheet-adjust-title", Static).update("")
+        done = sum(1 for item in d.items if item.parts.peer is not None)
+        self.query_one("#sheet-foot", Static).update(
+            _("{done} of {count} scored. s scores the highlighted item; a score counts once saved.").format(
+                done=done, count=len(d.items)))
         self.refresh_bindings()
 
     def heading(self, d: SheetDetail) -> Text:
@@ -146,28 +189,25 @@ class SheetScreen(DutyScreen):
         return text
 
     def fill_items(self, d: SheetDetail) -> None:
-        table = self.query_one("#sheet-items", DataTable)
-        keep = table.cursor_row if table.row_count else 0
-        table.clear(columns=True)
-        name_w = max(12, min(30, self.size.width - 50))
-        table.add_column("#", key="seq")
-        table.add_column(_("Criterion"), key="name")
-        table.add_column(_("Max"), key="max")
-        table.add_column(_("Self"), key="self")
-        table.add_column(_("Sup."), key="supervisor")
-        table.add_column(_("Peers"), key="peer")
-        table.add_column(_("Score"), key="score")
+        table = self.query_one("#sheet-items", LineTable)
+        table.set_columns([
+            Column("seq", "#", 2, "right"),
+            Column("name", _("Criterion"), 12, flex=True),
+            Column("max", _("Max"), 4, "right"),
+            Column("self", _("Self"), 5, "right"),
+            Column("supervisor", _("Sup."), 5, "right"),
+            Column("peer", _("Peers"), 5, "right"),
+            Column("score", _("Score"), 5, "right"),
+        ])
 
         def cell(value, style=""):
-            return Text("·" if value is None else number(round(value, 1)), justify="right", style=style)
+            return ("·" if value is None else number(round(value, 1)), style)
 
-        for item in d.items:
-            gap = "reverse" if item.wide_gap else ""
-            table.add_row(str(item.seq), cell_pad(pick(item.name_zh, item.name_en), name_w),
-                          cell(item.max_points), cell(item.parts.self, gap), cell(item.parts.supervisor, gap),
-                          cell(item.parts.peer), cell(item.parts.score, "bold"), key=str(item.seq))
-        if table.row_count:
-            table.move_cursor(row=min(keep, table.row_count - 1))
+        table.set_rows((item.seq, (
+            str(item.seq), pick(item.name_zh, item.name_en), cell(item.max_points),
+            cell(item.parts.self, "reverse" if item.wide_gap else ""),
+            cell(item.parts.supervisor, "reverse" if item.wide_gap else ""),
+            cell(item.parts.peer), cell(item.parts.score, "bold"))) for item in d.items)
 
     def fill_adjustments(self, d: SheetDetail) -> None:
         open_count = d.open_proposals
@@ -175,28 +215,27 @@ class SheetScreen(DutyScreen):
         if open_count:
             title += " · " + _("{count} to decide").format(count=open_count)
         self.query_one("#sheet-adjust-title", Static).update(title)
-        table = self.query_one("#sheet-adjustments", DataTable)
-        keep = table.cursor_row if table.row_count else 0
-        table.clear(columns=True)
-        table.add_column(_("Status"), key="status")
-        table.add_column(_("Points"), key="points")
-        table.add_column(_("Fact"), key="fact")
-        table.add_column(_("Evidence"), key="evidence")
+        table = self.query_one("#sheet-adjustments", LineTable)
+        table.placeholder = _("none")
+        table.set_columns([
+            Column("status", _("Status"), 0),
+            Column("points", _("Points"), 6, "right"),
+            Column("fact", _("Fact"), 22),
+            Column("evidence", _("Evidence"), 12, flex=True),
+        ])
+        rows = []
         for a in d.adjustments:
             style = {"proposed": "bold", "rejected": "strike dim"}.get(a.status, "")
-            table.add_row(Text(_(STATUS_NAMES[a.status]), style=style),
-                          Text(f"{a.signed:+g}", justify="right", style=style),
-                          cell_pad(a.fact, 22), self.evidence(a), key=str(a.id))
-        if not d.adjustments:
-            table.add_row(Text(_("none"), style="dim"), "", "", "", key="none")
-        if table.row_count:
-            table.move_cursor(row=min(keep, table.row_count - 1))
+            fact = f"{a.fact} — {a.reason}" if a.reason else a.fact  # why it was decided so
+            rows.append((a.id, ((_(STATUS_NAMES[a.status]), style), (f"{a.signed:+g}", style), fact,
+                                self.evidence(a))))
+        table.set_rows(rows)
 
-    def evidence(self, a: AdjustmentView) -> Text:
+    def evidence(self, a: AdjustmentView) -> tuple[str, str]:
         when = a.occurred_at.strftime("%m-%d %H:%M") if a.occurred_at else ""
         source = _(SOURCE_NAMES.get(a.source, a.source))
         ref = f" #{a.ref_id}" if a.ref_id else ""
-        return Text(f"{when} {source}{ref}", style="dim" if a.source == "manual" else "underline")
+        return f"{when} {source}{ref}", "dim" if a.source == "manual" else "underline"
 
     def footline(self, d: SheetDetail) -> Text:
         text = Text(_("Trend") + ": ", style="bold")
@@ -215,24 +254,24 @@ class SheetScreen(DutyScreen):
     # ---- what is highlighted ----
 
     def current_item(self) -> ItemView | None:
-        table = self.query_one("#sheet-items", DataTable)
+        table = self.query_one("#sheet-items", LineTable)
         if self.detail is None or not table.row_count:
             return None
         return self.detail.items[table.cursor_row]
 
     def current_adjustment(self) -> AdjustmentView | None:
-        table = self.query_one("#sheet-adjustments", DataTable)
+        table = self.query_one("#sheet-adjustments", LineTable)
         if self.detail is None or not self.detail.adjustments:
             return None
         return self.detail.adjustments[min(table.cursor_row, len(self.detail.adjustments) - 1)]
 
-    @on(DataTable.RowSelected, "#sheet-items")
+    @on(LineTable.RowSelected, "#sheet-items")
     def item_selected(self) -> None:
         item = self.current_item()
         if item is not None:
             self.app.push_screen(PartsDialog(pick(item.name_zh, item.name_en), self.item_parts(item)))
 
-    @on(DataTable.RowSelected, "#sheet-adjustments")
+    @on(LineTable.RowSelected, "#sheet-adjustments")
     def adjustment_selected(self) -> None:
         adj = self.current_adjustment()
         if adj is not None:
@@ -240,6 +279,13 @@ class SheetScreen(DutyScreen):
 
     def item_parts(self, item: ItemView):
         p = item.parts
+        if self.detail is not None and self.detail.access == PEER:
+            lines = [Text(item.measure, style="dim")] if item.measure else []
+            mine = "·" if p.peer is None else number(p.peer)
+            lines.append(Text(_("Your points: {points} of {max}").format(points=mine, max=number(item.max_points)),
+                              style="bold"))
+            lines += [Text(c) for c in item.comments.get("peer", [])]
+            return Group(*lines)
         table = Table(box=None, padding=(0, 1), show_header=True, header_style="bold")
         table.add_column(_("Rater"))
         table.add_column(_("Points"), justify="right")
@@ -277,7 +323,7 @@ class SheetScreen(DutyScreen):
         self.fetch(fn, *args, then=after, group="write", exclusive=False)
 
     def action_score(self) -> None:
-        table = self.query_one("#sheet-items", DataTable)
+        table = self.query_one("#sheet-items", LineTable)
         if table.row_count:
             self.score_item(table.cursor_row)
 
@@ -287,7 +333,7 @@ class SheetScreen(DutyScreen):
         if d is None or not 0 <= index < len(d.items):
             return
         item = d.items[index]
-        self.query_one("#sheet-items", DataTable).move_cursor(row=index)
+        self.query_one("#sheet-items", LineTable).move_cursor(index)
         side = side_of(d, current_actor())
         if side is None:
             self.notify(_("Sign in first."), severity="error")
@@ -296,8 +342,10 @@ class SheetScreen(DutyScreen):
             self.notify(_("This scoresheet is {state} and locked: reopen it first.").format(
                 state=_(STATE_NAMES[d.state])), severity="error")
             return
-        mine = {"self": item.parts.self, "supervisor": item.parts.supervisor, "peer": None}[side]
-        comment = (item.comments.get(side) or [""])[-1] if side != "peer" else ""
+        peer_view = d.access == PEER  # the peer's own points come back; on a full sheet, only the mean
+        mine = {"self": item.parts.self, "supervisor": item.parts.supervisor,
+                "peer": item.parts.peer if peer_view else None}[side]
+        comment = (item.comments.get(side) or [""])[-1] if side != "peer" or peer_view else ""
 
         def answered(saved):
             more = saved and index + 1 < len(d.items)
@@ -371,7 +419,7 @@ class SheetScreen(DutyScreen):
 
     def action_total(self) -> None:
         d = self.detail
-        if d is None:
+        if d is None or d.access != FULL:
             return
         t = d.total
         table = Table(box=None, padding=(0, 1), show_header=False)
@@ -396,9 +444,14 @@ class SheetScreen(DutyScreen):
 
     def action_form(self) -> None:
         d = self.detail
-        if d is None:
+        if d is None or d.access != FULL:
             return
-        self.app.push_screen(PartsDialog(_("Printable form"), Text(form_text(d, _, is_zh()))))
+        try:
+            text = form_text(d, _, is_zh())
+        except DutyError as err:  # another person's form, for someone who may not export
+            self.show_error(err)
+            return
+        self.app.push_screen(PartsDialog(_("Printable form"), Text(text)))
 
     def save_form(self, kind: str) -> None:
         from pathlib import Path
@@ -407,7 +460,11 @@ class SheetScreen(DutyScreen):
         if d is None:
             return
         path = Path.cwd() / f"form-{d.period_key}-{d.person_id}.{'html' if kind == 'html' else 'txt'}"
-        text = form_html(d, _, is_zh()) if kind == "html" else form_text(d, _, is_zh())
+        try:
+            text = form_html(d, _, is_zh()) if kind == "html" else form_text(d, _, is_zh())
+        except DutyError as err:
+            self.show_error(err)
+            return
 
         def work():
             path.write_text(text, encoding="utf-8")
@@ -416,39 +473,46 @@ class SheetScreen(DutyScreen):
         self.fetch(work, then=lambda p: self.notify(_("Saved {path}.").format(path=p)), group="write", exclusive=False)
 
     def jump_to_evidence(self, adj: AdjustmentView) -> None:
-        """Open the log entry or roster day behind a deduction, if that screen can show it."""
-        mode = EVIDENCE_SCREENS.get(adj.source)
-        if mode is None or adj.ref_id is None:
+        """Open the log entry or roster record behind a deduction, where that screen shows it."""
+        if adj.source == "manual" or adj.ref_id is None:
             self.notify(_("This one was added by hand: {note}").format(note=adj.note or adj.fact))
             return
-        if mode not in getattr(self.app, "MODES", {}):
-            self.notify(_("The {screen} screen is not available here.").format(screen=_(SOURCE_NAMES[adj.source])),
-                        severity="warning")
-            return
-        self.app.switch_mode(mode)
+        self.fetch(evidence_for, adj.source, adj.ref_id, adj.occurred_at,
+                   then=lambda target: self.go_to_evidence(adj, target))
 
-        def show():
-            screen = self.app.screen
-            methods = LOG_METHODS if mode == "log" else ROSTER_METHODS
-            for name in methods:
+    def go_to_evidence(self, adj: AdjustmentView, target: Evidence | None) -> None:
+        app = self.app
+        when = adj.occurred_at.strftime("%Y-%m-%d %H:%M") if adj.occurred_at else ""
+        look_for = _("Look for {what} #{ref} of {when}.").format(
+            what=_(SOURCE_NAMES.get(adj.source, adj.source)), ref=adj.ref_id, when=when)
+        if target is None or target.workspace not in getattr(app, "MODES", {}):
+            app.notify(look_for, severity="warning")
+            return
+
+        async def show() -> None:
+            await app.switch_mode(target.workspace)
+            screen = app.screen
+            for name, arg in target.calls:  # the other area's screen: only these, guarded
                 method = getattr(screen, name, None)
                 if callable(method):
                     try:
-                        method(adj.occurred_at.date() if name.endswith("_day") and adj.occurred_at else adj.ref_id)
-                    except Exception as exc:  # another area's screen: say so, do not crash
-                        self.app.notify(error_text(exc), severity="error")
+                        method(arg)
+                    except Exception as exc:  # say so, do not crash
+                        app.notify(error_text(exc), severity="error")
                     return
-            when = adj.occurred_at.strftime("%Y-%m-%d %H:%M") if adj.occurred_at else ""
-            self.app.notify(_("Look for {what} #{ref} of {when}.").format(
-                what=_(SOURCE_NAMES[adj.source]), ref=adj.ref_id, when=when))
+            app.notify(look_for)
 
-        self.app.call_later(show)
+        app.call_later(show)
 
     def check_action(self, action: str, parameters) -> bool | None:
         d, actor = self.detail, current_actor()
         if d is None or actor is None:
             return True
         mine = actor.id is not None and actor.id == d.person_id
+        if d.access == PEER:  # a peer scores; nothing else of the sheet is theirs, not even a key
+            return action in ("back", "score")
+        if action == "form":
+            return (mine or actor.can("scores.export")) or None
         locked = d.state in LOCKED
         if action in ("confirm", "reject", "add"):
             return (not locked and not mine and actor.can("scores.confirm")) or None
@@ -465,8 +529,12 @@ class SheetScreen(DutyScreen):
         return True
 
     def palette_commands(self):
-        return [
-            (N_("Score the highlighted item"), self.action_score, N_("Then the next, until Escape")),
+        score = [(N_("Score the highlighted item"), self.action_score, N_("Then the next, until Escape"))]
+        if self.detail is None:  # loading, or refused
+            return []
+        if self.detail.access == PEER:  # a peer scores, nothing more
+            return score
+        return score + [
             (N_("Hand in the self-assessment or review"), self.action_hand_in, ""),
             (N_("Confirm the highlighted deduction"), self.action_confirm, ""),
             (N_("Reject the highlighted deduction"), self.action_reject, N_("With a reason")),

@@ -108,20 +108,22 @@ def write_entries(rows: list[tuple]) -> list[int]:
     limit_row = db.execute_sql("SELECT value FROM log_setting WHERE key = 'expense_limit_cents'").fetchone()
     limit = int(limit_row[0]) if limit_row else 50000
     seq, prev = db.execute_sql("SELECT seq, hash FROM log_head WHERE id = 1").fetchone()
-    next_id = (db.execute_sql("SELECT max(id) FROM log_entry").fetchone()[0] or 0) + 1
+    tokens: dict[tuple[str, str], str] = {}  # demo texts repeat: tokenise each text and post once
     entries, search, ids = [], [], []
     for at, author, key, post, shift, text, amount in rows:
-        seq += 1
+        seq += 1  # an entry's id is its number, as models.log_entries writes it
         cid, severity = cats[key]
         at_s = stamp(at)
         needs = amount is not None and amount > limit
         digest = entry_hash(seq, at_s, at_s, author, cid, severity, post, shift, text, None, amount, needs, prev)
-        entries.append((next_id, seq, at_s, at_s, author, cid, severity, post, shift, text, amount, int(needs),
+        entries.append((seq, seq, at_s, at_s, author, cid, severity, post, shift, text, amount, int(needs),
                         prev, digest))
-        search.append((next_id, index_text(text, post)))
-        ids.append(next_id)
+        body = tokens.get((text, post))
+        if body is None:
+            body = tokens[(text, post)] = index_text(text, post)
+        search.append((seq, body))
+        ids.append(seq)
         prev = digest
-        next_id += 1
     db.cursor().executemany(
         "INSERT INTO log_entry (id, seq, at, created, author_id, category_id, severity, post, shift, text, "
         "amount_cents, needs_approval, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", entries)

@@ -1,7 +1,8 @@
 """Demo roster: three posts, a day and a night shift, rotations for the staff, and check-ins.
 
-A new user should find something to fix: a few gaps (a night without its lead, a patrol
-short of an officer), a duty on a day of leave and a double shift with no rest between.
+A new user finds something to fix in the very week the roster opens on, at its first post:
+a night without its lead, a shift short of an officer, a duty on a day of leave and a day
+shift straight after a night.
 Past duties have check-ins, mostly on time, with a few late arrivals, early leaves and
 no-shows recorded as duty facts.
 """
@@ -13,7 +14,7 @@ import datetime as dt
 from models import facts
 from models.checkin import CheckIn
 from models.db import writes
-from models.roster import Assignment, add_holiday, add_leave, add_post, add_shift, assign, remove
+from models.roster import Assignment, add_holiday, add_leave, add_post, add_shift, assign, remove, week_of
 from models.rotation import create_rotation, generate
 from models.session import SYSTEM, acting_as
 
@@ -77,45 +78,79 @@ def _build(ctx) -> None:
     ctx.notes.append(f"{added} duties")
 
 
-def _duty(person_id: int, day: dt.date, shift_id: int):
-    return Assignment.get_or_none(Assignment.person == person_id, Assignment.day == day, Assignment.shift == shift_id)
+def _now(ctx) -> dt.datetime:
+    """The demo's "now": the real time when it is built for today, else noon of its last day."""
+    return dt.datetime.now() if ctx.today == dt.date.today() else dt.datetime.combine(ctx.today, dt.time(12))
+
+
+def _candidates(ctx, post_id: int, shift_id: int | None = None, role: str | None = None) -> list[list[Assignment]]:
+    """Duties at a post to make a problem of, best first: this week's not begun yet (soonest
+    first), this week's already begun (latest first), then next week's."""
+    monday, now = week_of(ctx.today), _now(ctx)
+    sunday = monday + dt.timedelta(days=6)
+    query = Assignment.select().where(Assignment.post == post_id, Assignment.day >= monday,
+                                      Assignment.day <= sunday + dt.timedelta(days=7))
+    if shift_id is not None:
+        query = query.where(Assignment.shift == shift_id)
+    if role is not None:
+        query = query.where(Assignment.role == role)
+    duties = list(query.order_by(Assignment.starts_at, Assignment.id))
+    return [[d for d in duties if d.day <= sunday and d.starts_at > now],
+            [d for d in reversed(duties) if d.day <= sunday and d.starts_at <= now],
+            [d for d in duties if d.day > sunday]]
 
 
 def _gaps_and_conflicts(ctx, shifts, posts, leads, officers) -> None:
-    soon = ctx.today + dt.timedelta(days=2)
-    # A night with no lead: the lead on it is taken off.
-    lead_night = (Assignment.select().where(Assignment.day == soon, Assignment.shift == shifts["N"],
-                                            Assignment.role == "lead").first())
+    """Something to fix in the week a new user sees first (this week, at the first post): a
+    night without its lead, a day shift straight after a night, a shift short of an officer
+    and a duty on a day of leave, each in a cell of its own. Duties not begun yet are
+    preferred (the days worked keep their check-ins); the next week only takes what this
+    week cannot hold."""
+    command, day, night = posts["command"], shifts["D"], shifts["N"]
+    sunday = week_of(ctx.today) + dt.timedelta(days=6)
+    used: set[tuple[dt.date, int]] = set()
+
+    def pick(groups, ok=lambda d: True, last_ahead=False):
+        for n, group in enumerate(groups):
+            found = [d for d in group if (d.day, d.shift_id) not in used and ok(d)]
+            if found:
+                return found[-1] if last_ahead and n == 0 else found[0]
+        return None
+
+    # A night with no lead: the lead on it is taken off (the last night to come this week).
+    lead_night = pick(_candidates(ctx, command, night, "lead"), last_ahead=True)
     if lead_night:
         remove(lead_night.id)
-    # A patrol short of an officer on a day shift.
-    patrol_day = list(Assignment.select().where(Assignment.day == soon + dt.timedelta(days=1),
-                                                Assignment.shift == shifts["D"], Assignment.post == posts["patrol"]))
-    for duty in patrol_day[1:]:
-        remove(duty.id)
-    if not officers:
-        return
-    # Leave over a rostered day, entered after the roster was made.
-    someone = officers[0]
-    on_duty = (Assignment.select().where(Assignment.person == someone, Assignment.day > ctx.today)
-               .order_by(Assignment.day).first())
-    if on_duty:
-        add_leave(someone, on_duty.day, on_duty.day + dt.timedelta(days=1), note="事假")
+        used.add((lead_night.day, night))
+
     # A day shift straight after a night: no rest between them.
-    night = (Assignment.select().where(Assignment.person == officers[-1], Assignment.shift == shifts["N"],
-                                       Assignment.day > ctx.today).order_by(Assignment.day).first())
-    if night:
-        try:
-            assign(officers[-1], night.day + dt.timedelta(days=1), shifts["D"], posts["office"])
-        except Exception:  # already on that day: the demo just has one conflict fewer
-            pass
+    def free_after(d):
+        after = d.day + dt.timedelta(days=1)
+        return (after, day) not in used and (after <= sunday or d.day > sunday) and not (
+            Assignment.select().where(Assignment.person == d.person_id, Assignment.day == after).exists())
+
+    rested = pick(_candidates(ctx, command, night, "officer"), free_after)
+    if rested:
+        assign(rested.person_id, rested.day + dt.timedelta(days=1), day, command)
+        used.add((rested.day + dt.timedelta(days=1), day))
+    # A shift short of its officer.
+    short = pick(_candidates(ctx, command, day, "officer"))
+    if short:
+        for duty in Assignment.select().where(Assignment.post == command, Assignment.day == short.day,
+                                              Assignment.shift == day, Assignment.role == "officer"):
+            remove(duty.id)
+        used.add((short.day, day))
+    # Leave over a rostered day, entered after the roster was made.
+    on_leave = pick(_candidates(ctx, command, role="officer"),
+                    lambda d: rested is None or d.person_id != rested.person_id)
+    if on_leave:
+        add_leave(on_leave.person_id, on_leave.day, on_leave.day, note="事假")
 
 
 @writes
 def _check_ins(ctx) -> None:
     """Check-ins for the duties already worked, with a few facts for appraisal to find."""
-    real_today = dt.date.today()
-    now = dt.datetime.now() if ctx.today == real_today else dt.datetime.combine(ctx.today, dt.time(12))
+    now = _now(ctx)
     rng = ctx.rng
     rows = []
     query = (Assignment.select(Assignment.id, Assignment.person, Assignment.starts_at, Assignment.ends_at,

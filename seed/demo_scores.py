@@ -18,8 +18,9 @@ from models.appraisal import Adjustment, Rating, Scoresheet, SheetEvent, SheetIt
 from models.db import writes
 from models.deductions import add_rule
 from models.facts import record
-from models.org import Position, Rule
+from models.org import Person, Position, Rule
 from models.periods import containing, last_completed, parse, previous
+from models.score_review import totals
 from models.scoresheets import open_period
 from models.session import SYSTEM, acting_as
 
@@ -69,6 +70,8 @@ def _ratings(ctx, sheet_ids: dict[int, int], states: dict[int, str], supervisors
                                      .where(SheetItem.sheet.in_(list(sheet_ids))).tuples()):
         items.setdefault(sid, []).append((item_id, max_points))
     people = [p["id"] for p in ctx.staff]
+    # peers are colleagues of the same department, as models.score_access lets them rate
+    department = dict(Person.select(Person.id, Position.department).join(Position).tuples())
     now = dt.datetime.now()
     rows = []
 
@@ -80,7 +83,9 @@ def _ratings(ctx, sheet_ids: dict[int, int], states: dict[int, str], supervisors
         ability = ctx.rng.uniform(0.5, 0.98)
         wide = ctx.rng.random() < 0.15  # thinks better of themselves than the supervisor does
         supervisor = ctx.rng.choice([s for s in supervisors if s != person_id] or [None])
-        peers = ctx.rng.sample([p for p in people if p != person_id], k=min(2, len(people) - 1))
+        colleagues = [p for p in people if p != person_id and department.get(p) is not None
+                      and department.get(p) == department.get(person_id)]
+        peers = ctx.rng.sample(colleagues, k=min(2, len(colleagues)))
         for n, (item_id, top) in enumerate(items.get(sid, [])):
             if state == "draft" and n >= ctx.rng.randrange(len(items[sid]) + 1):
                 break
@@ -100,8 +105,8 @@ def _ratings(ctx, sheet_ids: dict[int, int], states: dict[int, str], supervisors
         Rating.insert_many(rows[chunk:chunk + 800]).execute()
 
 
-def _workflow(ctx, sheet_ids: dict[int, int], states: dict[int, str], supervisors: list[int],
-              ends: dt.date) -> None:
+def _workflow(ctx, period_id: int, sheet_ids: dict[int, int], states: dict[int, str],
+              supervisors: list[int], ends: dt.date) -> None:
     """Decide deductions and record the steps each sheet's state implies."""
     steps = {"self_assessed": ["self_assessed"], "reviewed": ["self_assessed", "reviewed"],
              "approved": ["self_assessed", "reviewed", "approved"],
@@ -126,6 +131,11 @@ def _workflow(ctx, sheet_ids: dict[int, int], states: dict[int, str], supervisor
                            "from_state": previous_state, "to_state": step, "reason": ""})
             previous_state = step
         Scoresheet.update(state=state).where(Scoresheet.id == sid).execute()
+    scores = {sid: t.score for sid, (t, _c) in totals("s.period_id = ?", (period_id,)).items()
+              if t.complete and t.criteria_total}
+    for event in events:  # an approval keeps the score approved (see models.appraisal.SheetEvent)
+        if event["action"] == "approved" and event["sheet"] in scores:
+            event["reason"] = f"{scores[event['sheet']]:g}"
     for chunk in range(0, len(events), 800):
         SheetEvent.insert_many(events[chunk:chunk + 800]).execute()
 
@@ -137,7 +147,7 @@ def _quarter(ctx, key: str, states_for, supervisors: list[int]) -> None:
     states = {sid: states_for(n) for n, sid in enumerate(sheet_ids)}
     _ratings(ctx, sheet_ids, states, supervisors)
     ends = parse(key).ends
-    _workflow(ctx, sheet_ids, states, supervisors, ends)
+    _workflow(ctx, period_id, sheet_ids, states, supervisors, ends)
 
 
 @writes

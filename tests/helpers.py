@@ -13,3 +13,17 @@ async def settle(app, pilot) -> None:
     await pilot.pause()
     await app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def wait_until(pilot, condition, timeout: float = 10.0, step: float = 0.1) -> bool:
+    """Pause until *condition()* holds (a timer fired, a worker ended); False on timeout.
+
+    For behaviour driven by timers, which a loaded machine may run late.
+    """
+    waited = 0.0
+    while not condition():
+        if waited >= timeout:
+            return False
+        await pilot.pause(step)
+        waited += step
+    return True

@@ -10,9 +10,13 @@ from models.session import Actor, current_actor, sign_in
 from .commands import DutyCommands
 from .emergency import EmergencyWatch
 from .help import HelpScreen
-from .i18n import _, set_language, translate_bindings
+from .i18n import N_, _, set_language, translate_bindings
 from .shared_terminal import ACCOUNT_BINDINGS, SharedTerminal
 from .workspaces import START, WORKSPACES
+
+
+# Textual's own labels that reach the footer; translated through our catalogs like ours.
+TEXTUAL_LABELS = (N_("palette"), N_("Open the command palette"))
 
 
 class DutyApp(SharedTerminal, App):

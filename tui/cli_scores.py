@@ -2,6 +2,11 @@
 
 ``export`` may hold other areas' exports too, so its sub-parsers are shared: whichever area
 registers first makes the ``export`` command, the others add to it.
+
+Appraisal results are personal and the models check who reads them. Like ``duty backup``,
+these commands run as whoever owns the database file (that account can copy the file
+anyway), so they may export everything; ``--as NAME`` exports as that person instead: their
+own form, and a refusal for anything else unless they are a supervisor or administrator.
 """
 
 from __future__ import annotations
@@ -30,12 +35,14 @@ def register(sub) -> None:
     p.add_argument("--period", required=True, help=_("the period, e.g. 2026-Q3, 2026-09, 2026-H2, 2026"))
     p.add_argument("--format", choices=("csv", "xlsx"), default="csv", help=_("file format (default csv)"))
     p.add_argument("-o", "--output", metavar="FILE", help=_("where to write (CSV: default the screen)"))
+    p.add_argument("--as", dest="export_as", metavar="NAME", help=_("export as this person, with their rights"))
     p.set_defaults(run=export_scores)
     p = exports.add_parser("form", help=_("a person's appraisal form as printable text or HTML"))
     p.add_argument("--period", required=True, help=_("the period, e.g. 2026-Q3, 2026-09, 2026-H2, 2026"))
     p.add_argument("--person", required=True, help=_("the person's name"))
     p.add_argument("--format", choices=("text", "html"), default="text", help=_("file format (default text)"))
     p.add_argument("-o", "--output", metavar="FILE", help=_("where to write (default the screen)"))
+    p.add_argument("--as", dest="export_as", metavar="NAME", help=_("export as this person, with their rights"))
     p.set_defaults(run=export_form)
 
 
@@ -51,13 +58,32 @@ def _write(data: str | bytes, output: str | None) -> None:
     print(_("Wrote {path}.").format(path=path), file=sys.stderr)
 
 
-def export_scores(args) -> int:
-    from models.score_export import results_csv, results_xlsx
-    from models.score_review import find_period
+def _reader(args):
+    """Who the export is for: the person named with ``--as``, else the database's owner."""
+    from models.errors import N_, DutyError
+    from models.org import Person
+    from models.session import SYSTEM, Actor, acting_as
 
+    if not args.export_as:
+        return acting_as(SYSTEM)
+    person = Person.get_or_none((Person.name == args.export_as) & (Person.active == True))  # noqa: E712
+    if person is None:
+        raise DutyError(N_("Nobody is called {name}."), name=args.export_as)
+    return acting_as(Actor(person.id, person.name, person.role))
+
+
+def export_scores(args) -> int:
     from .cli import open_db
 
     open_db(args)
+    with _reader(args):
+        return _export_scores(args)
+
+
+def _export_scores(args) -> int:
+    from models.score_export import results_csv, results_xlsx
+    from models.score_review import find_period
+
     period = find_period(args.period)
     if args.format == "xlsx":
         output = args.output
@@ -74,15 +100,20 @@ def export_scores(args) -> int:
 
 
 def export_form(args) -> int:
-    from models.errors import DutyError, N_
-    from models.org import Person
-    from models.score_export import form_html, form_text
-    from models.score_review import find_period, sheet_detail
-    from models.appraisal import Scoresheet
-
     from .cli import open_db
 
     open_db(args)
+    with _reader(args):
+        return _export_form(args)
+
+
+def _export_form(args) -> int:
+    from models.appraisal import Scoresheet
+    from models.errors import N_, DutyError
+    from models.org import Person
+    from models.score_export import form_html, form_text
+    from models.score_review import find_period, sheet_detail
+
     period = find_period(args.period)
     people = list(Person.select().where(Person.name == args.person))
     if not people:

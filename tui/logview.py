@@ -3,12 +3,18 @@
 The widget knows only how many rows there are and keeps a few pages of plain rows around
 what is on screen (a ``DataTable`` would build every row in Python first: far too slow for
 a million entries). Missing pages are read by a thread worker; until they arrive their
-lines show a dim placeholder, so a key press never waits for the database.
+lines show a dim placeholder, so a key press never waits for the database and
+``render_line`` never touches it.
+
+A key press stays cheap: moving the cursor repaints only the two lines it leaves and
+enters (a scroll repaints the view), drawn lines are kept as strips, and the styles are
+looked up once until the stylesheet, the theme or the focus changes.
 """
 
 from __future__ import annotations
 
 from array import array
+from bisect import bisect_left
 from typing import Callable
 
 from rich.cells import cell_len
@@ -29,6 +35,28 @@ from .text import cell_pad
 
 PAGE = 128
 KEEP_PAGES = 24
+KEEP_STRIPS = 600  # drawn lines kept (a few screens' worth, both cursor states)
+
+Pages = dict[int, list[LogRow | None]]
+
+
+def read_page(page: int, total: int, seqs: array | None) -> list[LogRow | None]:
+    """The rows of *page* (in a thread): every entry, or the entries numbered in *seqs*."""
+    start = page * PAGE
+    stop = min(total, start + PAGE)
+    if start >= stop:
+        return []
+    if seqs is None:
+        return log_query.rows_between(start + 1, stop)
+    wanted = list(seqs[start:stop])
+    found = {row.seq: row for row in log_query.rows_for(wanted)}
+    return [found.get(seq) for seq in wanted]  # an entry gone behind our back stays a gap
+
+
+def read_pages_around(indexes, total: int, seqs: array | None) -> Pages:
+    """The pages holding *indexes* (in a thread): what a view needs to open without waiting."""
+    pages = {i // PAGE for i in indexes if 0 <= i < total}
+    return {page: read_page(page, total, seqs) for page in sorted(pages)}
 
 
 class LogView(ScrollView, can_focus=True):
@@ -43,9 +71,9 @@ class LogView(ScrollView, can_focus=True):
         Binding("end", "last", "Newest entry", show=False, id="log-last"),
     ]
     COMPONENT_CLASSES = {"logview--cursor", "logview--emergency", "logview--important", "logview--dim",
-                         "logview--hit", "logview--marker"}
+                         "logview--hit", "logview--marker", "logview--shown"}
     DEFAULT_CSS = """
-    LogView { height: 1fr; overflow-x: hidden; background: $surface; }
+    LogView { height: 1fr; overflow-x: hidden; overflow-y: hidden; background: $surface; }
     LogView > .logview--cursor { background: $accent 40%; text-style: bold; }
     LogView:focus > .logview--cursor { background: $accent 70%; }
     LogView > .logview--emergency { color: $error; text-style: bold; }
@@ -53,6 +81,7 @@ class LogView(ScrollView, can_focus=True):
     LogView > .logview--dim { color: $text-muted; }
     LogView > .logview--hit { background: $warning 50%; }
     LogView > .logview--marker { color: $accent; text-style: bold; }
+    LogView > .logview--shown { background: $warning 30%; text-style: bold; }
     """
 
     cursor = reactive(0, always_update=True, repaint=False)
@@ -72,54 +101,115 @@ class LogView(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.total = 0
         self.seqs: array | None = None  # None: every entry, row n is seq n + 1
-        self.highlight = ""
-        self._pages: dict[int, list[LogRow]] = {}
+        self._highlight = ""
+        self._shown: int | None = None  # the entry show_entry pointed at (its seq)
+        self._pages: Pages = {}
         self._loading: set[int] = set()
         self._generation = 0
-        self.fetch_page: Callable[[int, int], list[LogRow]] = self._fetch_page
+        self._strips: dict[tuple[int, bool], Strip] = {}
+        self._styles: dict[str, Style] = {}
+        self._source_changed = False
+        self.fetch_page: Callable[[int, int], list[LogRow | None]] = self._fetch_page
+
+    # -- what is drawn, and when it must be drawn again -----------------------------------
+    @property
+    def highlight(self) -> str:
+        """Words marked in every line (the search)."""
+        return self._highlight
+
+    @highlight.setter
+    def highlight(self, words: str) -> None:
+        if words != self._highlight:
+            self._highlight = words
+            self.refresh()
+
+    @property
+    def shown(self) -> int | None:
+        """The number of the entry marked as the one asked for (``LogScreen.show_entry``)."""
+        return self._shown
+
+    @shown.setter
+    def shown(self, seq: int | None) -> None:
+        if seq != self._shown:
+            self._shown = seq
+            self.refresh()
+
+    def refresh(self, *regions, repaint: bool = True, layout: bool = False, recompose: bool = False):
+        # Without regions everything may look different (new rows, styles, focus, theme):
+        # forget the drawn lines. A scroll or a cursor move names its regions and keeps them.
+        if not regions and repaint:
+            self._strips.clear()
+            self._styles.clear()
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
+    def notify_style_update(self) -> None:
+        self._strips.clear()
+        self._styles.clear()
+        super().notify_style_update()
+
+    def on_focus(self) -> None:
+        self.refresh()  # the cursor line is drawn brighter with the focus
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    def _style(self, name: str) -> Style:
+        style = self._styles.get(name)
+        if style is None:
+            style = self.rich_style if name == "" else self.get_component_rich_style(name)
+            self._styles[name] = style
+        return style
 
     # -- the data source ------------------------------------------------------------------
-    def set_source(self, total: int, seqs: array | None, cursor: int | None = None) -> None:
-        """Show *total* rows (every entry, or the numbers in *seqs*); cursor at the end by default."""
+    def set_source(self, total: int, seqs: array | None, cursor: int | None = None,
+                   pages: Pages | None = None) -> None:
+        """Show *total* rows (every entry, or the numbers in *seqs*); cursor at the end by default.
+
+        *pages* are rows read already (``read_pages_around``): the view opens with them drawn.
+        """
         self._generation += 1
         self.seqs = seqs
         self.total = len(seqs) if seqs is not None else total
-        self._pages.clear()
+        self._pages = dict(pages or {})
         self._loading.clear()
+        self._source_changed = True
         self.virtual_size = Size(self.size.width, self.total)
+        self.refresh()
         self.cursor = self.total - 1 if cursor is None else max(0, min(cursor, self.total - 1))
         self.post_message(self.Loaded())
-        self.refresh()
 
-    def grow(self, total: int) -> None:
-        """New entries were appended (unfiltered view): extend, keep what is loaded."""
-        if self.seqs is not None or total <= self.total:
+    def grow(self, total: int, last_page: list[LogRow] | None = None) -> None:
+        """New entries were appended (unfiltered view): extend, keep what is loaded.
+
+        The page the new rows went into is read again, unless *last_page* brings it.
+        """
+        if self.seqs is not None or total < self.total or (total == self.total and last_page is None):
             return
+        old_last = (self.total - 1) // PAGE if self.total else None
+        new_last = (total - 1) // PAGE
+        self._generation += 1  # a page read before the append would come back short
+        self._loading.clear()
+        for page in {old_last, new_last}:
+            self._pages.pop(page, None)
+        if last_page:
+            self._pages[new_last] = last_page
         at_end = self.cursor >= self.total - 1
-        old_last_page = (self.total - 1) // PAGE if self.total else 0
-        self._pages.pop(old_last_page, None)
         self.total = total
+        self._source_changed = True
         self.virtual_size = Size(self.size.width, total)
+        self.refresh()
         if at_end:
             self.cursor = total - 1
-        self.refresh()
+        else:
+            self._prefetch()
 
     def appended(self, total: int, last_page: list[LogRow]) -> None:
         """New entries were appended (unfiltered view) and the last page is read already."""
-        if self.seqs is not None:
-            return
-        generation = self._generation
-        self.grow(total)
-        if last_page and generation == self._generation:
-            self._pages[(total - 1) // PAGE] = last_page
-            self.refresh()
-            self.post_message(self.CursorMoved(self, self.row_at(self.cursor)))
+        self.grow(total, last_page)
 
     def index_of_seq(self, seq: int) -> int | None:
         if self.seqs is None:
             return seq - 1 if 1 <= seq <= self.total else None
-        from bisect import bisect_left
-
         i = bisect_left(self.seqs, seq)
         return i if i < len(self.seqs) and self.seqs[i] == seq else None
 
@@ -128,12 +218,8 @@ class LogView(ScrollView, can_focus=True):
             return None
         return index + 1 if self.seqs is None else self.seqs[index]
 
-    def _fetch_page(self, page: int, generation: int) -> list[LogRow]:
-        start = page * PAGE
-        stop = min(self.total, start + PAGE)
-        if self.seqs is None:
-            return log_query.rows_between(start + 1, stop)
-        return log_query.rows_for(list(self.seqs[start:stop]))
+    def _fetch_page(self, page: int, generation: int) -> list[LogRow | None]:
+        return read_page(page, self.total, self.seqs)
 
     def _request(self, page: int) -> None:
         if page in self._pages or page in self._loading or page < 0 or page * PAGE >= self.total:
@@ -147,7 +233,7 @@ class LogView(ScrollView, can_focus=True):
 
         self.run_worker(job, thread=True, group=f"logview-{page}", exit_on_error=False)
 
-    def _arrived(self, page: int, generation: int, rows: list[LogRow]) -> None:
+    def _arrived(self, page: int, generation: int, rows: list[LogRow | None]) -> None:
         if generation != self._generation:
             return
         self._loading.discard(page)
@@ -156,7 +242,10 @@ class LogView(ScrollView, can_focus=True):
             here = self.cursor // PAGE
             for far in sorted(self._pages, key=lambda p: -abs(p - here))[:len(self._pages) - KEEP_PAGES]:
                 del self._pages[far]
-        self.refresh()
+        top = int(self.scroll_offset.y)
+        first, last = page * PAGE, page * PAGE + len(rows)
+        if first < top + self.size.height and last > top:  # placeholders on screen: draw the rows
+            self.refresh(self.size.region)
         if page == self.cursor // PAGE:
             self.post_message(self.CursorMoved(self, self.row_at(self.cursor)))
 
@@ -180,6 +269,7 @@ class LogView(ScrollView, can_focus=True):
         self._prefetch()
 
     def _prefetch(self) -> None:
+        """Ask for the pages on screen and half a page beyond either edge, before they are needed."""
         top = int(self.scroll_offset.y)
         height = max(1, self.size.height)
         for index in (top - PAGE // 2, top, top + height, top + height + PAGE // 2, self.cursor):
@@ -188,22 +278,28 @@ class LogView(ScrollView, can_focus=True):
     # -- moving ---------------------------------------------------------------------------
     def watch_cursor(self, old: int, new: int) -> None:
         if self.total == 0:
+            self.refresh()
             self.post_message(self.CursorMoved(self, None))
             return
-        self._follow_cursor()
-        self.call_after_refresh(self._follow_cursor)  # the new virtual size is laid out by then
-        self.refresh()
+        if not self._follow_cursor():  # no scroll: only the two lines change
+            for index in {old, new}:
+                if 0 <= index < self.total:
+                    self.refresh_line(index)
+        if self._source_changed:  # the new virtual size is laid out after the next refresh
+            self._source_changed = False
+            self.call_after_refresh(self._follow_cursor)
         self._prefetch()
         self.post_message(self.CursorMoved(self, self.row_at(new)))
 
-    def _follow_cursor(self) -> None:
-        """Scroll just enough to keep the cursor's row in sight."""
-        height = max(1, self.scrollable_content_region.height)
+    def _follow_cursor(self) -> bool:
+        """Scroll just enough to keep the cursor's row in sight; whether it scrolled."""
+        height = max(1, self.size.height)
         top = int(self.scroll_offset.y)
         if self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+            self.scroll_to(y=self.cursor, animate=False, immediate=True, force=True)
         elif self.cursor >= top + height:
-            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True, force=True)
+        return int(self.scroll_offset.y) != top
 
     def go(self, index: int) -> None:
         if self.total:
@@ -213,7 +309,7 @@ class LogView(ScrollView, can_focus=True):
         self.go(self.cursor + delta)
 
     def action_page(self, direction: int) -> None:
-        self.go(self.cursor + direction * max(1, self.scrollable_content_region.height - 1))
+        self.go(self.cursor + direction * max(1, self.size.height - 1))
 
     def action_first(self) -> None:
         self.go(0)
@@ -221,46 +317,65 @@ class LogView(ScrollView, can_focus=True):
     def action_last(self) -> None:
         self.go(self.total - 1)
 
+    def on_mouse_scroll_up(self, event) -> None:
+        event.stop()
+        self.action_move(-3)
+
+    def on_mouse_scroll_down(self, event) -> None:
+        event.stop()
+        self.action_move(3)
+
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
         self._prefetch()
 
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, self.total)
+        self.refresh()
         self._prefetch()
 
     # -- drawing --------------------------------------------------------------------------
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width or self.size.width
+        width = self.size.width  # no scrollbar: a million rows would make its thumb a dot
         index = int(self.scroll_offset.y) + y
         if index >= self.total:
-            return Strip.blank(width, self.rich_style)
-        row = self.row_at(index)
+            return Strip.blank(width, self._style(""))
         selected = index == self.cursor
-        if row is None:
+        key = (index, selected)
+        strip = self._strips.get(key)
+        if strip is not None and strip.cell_length == width:
+            return strip
+        row = self.row_at(index)
+        if row is None:  # not read yet: a placeholder now, the rows when their page arrives
             self._request(index // PAGE)
-            style = self.get_component_rich_style("logview--dim")
+            style = self._style("logview--dim")
             if selected:
-                style += self.get_component_rich_style("logview--cursor")
+                style += self._style("logview--cursor")
             return Strip([Segment(cell_pad(f"{self.seq_at(index) or '':>7} …", width), style)], width)
-        return Strip(self._segments(row, width, selected)).crop_extend(0, width, self.rich_style)
+        strip = Strip(self._segments(row, width, selected)).crop_extend(0, width, self._style(""))
+        if len(self._strips) >= KEEP_STRIPS:
+            self._strips.clear()
+        self._strips[key] = strip
+        return strip
 
     def _segments(self, row: LogRow, width: int, selected: bool) -> list[Segment]:
-        base = self.rich_style
-        dim = self.get_component_rich_style("logview--dim")
-        marker = self.get_component_rich_style("logview--marker")
+        base = self._style("")
+        dim = self._style("logview--dim")
+        marker = self._style("logview--marker")
         if row.severity == "emergency":
-            body = self.get_component_rich_style("logview--emergency")
+            body = self._style("logview--emergency")
         elif row.severity == "important":
-            body = self.get_component_rich_style("logview--important")
+            body = self._style("logview--important")
         else:
             body = Style()
-        cursor = self.get_component_rich_style("logview--cursor") if selected else Style()
+        cursor = self._style("logview--cursor") if selected else Style()
+        if row.seq == self._shown:
+            cursor = self._style("logview--shown") + cursor
 
         def seg(text: str, style: Style) -> Segment:
             return Segment(text, base + style + cursor)
 
-        marks = ""
+        marks = "▶ " if row.seq == self._shown else ""
         if row.alarm:
             marks += "‼"
         elif row.severity == "important":
@@ -274,7 +389,7 @@ class LogView(ScrollView, can_focus=True):
         if row.waiting_approval:
             marks += "¥? "
         out = [seg(f"{row.at:%m-%d %H:%M} ", dim),
-               seg(cell_pad(pick(row.category_zh, row.category_en), 9) + " ", body or Style()),
+               seg(cell_pad(pick(row.category_zh, row.category_en), 9) + " ", body),
                seg(cell_pad(row.post, 8) + " ", dim),
                seg(cell_pad(row.author, 7) + " ", Style())]
         used = sum(cell_len(s.text) for s in out)
@@ -287,10 +402,10 @@ class LogView(ScrollView, can_focus=True):
         return out
 
     def _highlighted(self, text: str, style: Style) -> list[Segment]:
-        words = [w for w in self.highlight.lower().split() if w]
+        words = [w for w in self._highlight.lower().split() if w]
         if not words:
             return [Segment(text, style)]
-        hit = style + self.get_component_rich_style("logview--hit")
+        hit = style + self._style("logview--hit")
         lower = text.lower()
         marks = [False] * len(text)
         for word in words:

@@ -11,7 +11,7 @@ from models.org import Person
 from models.session import current_actor
 from screens.lock import LockScreen
 from screens.signin import SignInScreen
-from tests.helpers import screen_text, settle
+from tests.helpers import wait_until, screen_text, settle
 from tui.app import DutyApp
 
 
@@ -86,8 +86,10 @@ async def test_idle_lock_hides_the_data_and_keeps_the_input(staff):
         await pilot.press(*"木料")
         await settle(app, pilot)
         under = app.screen
-        await pilot.pause(1.6)
-        assert isinstance(app.screen, LockScreen)
+        await pilot.pause(0.3)
+        assert app.screen is under  # not before its time
+        assert await wait_until(pilot, lambda: isinstance(app.screen, LockScreen))
+        await settle(app, pilot)
         text = screen_text(app)
         assert "Locked" in text and "木料" not in text and "张敏" in text
         await pilot.press("f5")  # no way around the lock

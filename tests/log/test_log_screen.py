@@ -202,3 +202,43 @@ async def test_the_log_in_chinese(office, make_app):
         await settle(app, pilot)
         text = screen_text(app)
         assert "巡逻" in text and "1 条记录" in text
+
+
+async def test_show_entry_jumps_to_an_entry_and_marks_it(office, make_app):
+    """The score review shows a deduction's evidence: switch to the log, then show_entry."""
+    with acting_as(office.officer):
+        for n in range(200):
+            log_entries.add(f"p: @东门 round {n}")
+        target = log_entries.add("o: @大门 门岗无人值守 15 分钟")
+        for n in range(200):
+            log_entries.add(f"p: @东门 late round {n}")
+    app = make_app(actor=office.lead, start="positions")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await app.switch_mode("log")  # as the score review does, then at once:
+        app.screen.show_entry(target)
+        await settle(app, pilot)
+        view = app.screen.query_one(LogView)
+        assert view.current.id == target and view.shown == 201
+        text = screen_text(app)
+        assert "▶ 门岗无人值守 15 分钟" in text and "entry #201" in text
+        assert "late round 199" not in text  # the newest entries are out of sight
+        await pilot.press("up")  # the mark stays on the entry asked for
+        await settle(app, pilot)
+        assert view.current.seq == 200 and "▶ 门岗无人值守" in screen_text(app)
+        # A filter that hides the entry is dropped to show it.
+        await pilot.press("f")
+        await settle(app, pilot)
+        await pilot.press("enter", "enter")
+        await type_line(pilot, "p")
+        await pilot.press(*["enter"] * 6)
+        await settle(app, pilot)
+        assert view.total == 400 and "filtered" in screen_text(app)
+        app.screen.show_entry(target)
+        await settle(app, pilot)
+        assert view.total == 401 and view.current.id == target
+        assert "filtered" not in screen_text(app) and "▶ 门岗无人值守" in screen_text(app)
+        app.screen.show_entry(99999)  # gone or never there: said, nothing moves
+        await settle(app, pilot)
+        assert "There is no log entry 99999." in screen_text(app)
+        assert view.current.id == target and "▶ 门岗无人值守" in screen_text(app)

@@ -56,3 +56,50 @@ def rate_all(sheet_id: int, who: Actor, points, comment: str = "") -> None:
 
 def at(day: int, hour: int = 3) -> dt.datetime:
     return dt.datetime(2026, 9, day, hour)
+
+
+def detail_for(who: Actor, sheet_id: int):
+    """The sheet as *who* may read it (reading needs someone signed in)."""
+    from models.score_review import sheet_detail
+
+    with acting_as(who):
+        return sheet_detail(sheet_id)
+
+
+def results_for(who: Actor, period_key: str):
+    """The period's table as *who* may read it."""
+    from models.score_review import period_results
+
+    with acting_as(who):
+        return period_results(period_key)
+
+
+@pytest.fixture
+def team(office, september):
+    """The office plus a shift lead in the warehouse and an officer of the duty office, with
+    the officer's sheet approved at 88.6 (one deduction rejected with its reason)."""
+    from models.appraisal import Adjustment
+    from models.deductions import add_manual, reject
+    from models.org import Rule
+    from models.scoresheets import approve, open_period, submit_review, submit_self
+
+    warehouse = Position.get(Position.key == "001-timber-yard-accountant")
+    duty = Position.get(Position.key == "002-duty-officer")
+    lead = actor(Person.create(name="周建军", position=warehouse, role="lead"))
+    outsider = actor(Person.create(name="赵一鸣", position=duty, role="officer"))
+    with acting_as(SYSTEM):
+        open_period("2026-09", scope="all")  # adds the sheets the newcomers lack
+    sid = september
+    rate_all(sid, office.officer, 10, "mine")
+    with acting_as(office.officer):
+        submit_self(sid)
+    rate_all(sid, office.peer, 7, "steady")
+    rate_all(sid, office.peer2, 10)
+    rate_all(sid, office.supervisor, [9, 9, 9, 8, 8, 8, 8, 9, 9, 9], "good year")
+    rule = Rule.select().where(Rule.position == warehouse.id, Rule.kind == "deduction").first()
+    with acting_as(office.supervisor):
+        add_manual(sid, rule.id, 1, "seen at the gate")
+        reject(Adjustment.get(Adjustment.sheet == sid).id, "on an errand")
+        submit_review(sid)
+        approve(sid)
+    return office, lead, outsider

@@ -9,11 +9,10 @@ from models.appraisal import Adjustment
 from models.deductions import add_manual, add_rule, confirm, propose_for_period, reject
 from models.errors import DutyError, ValidationError
 from models.org import Position, Rule
-from models.score_review import sheet_detail
 from models.scoresheets import open_period, sheet_id_for
 from models.session import SYSTEM, PermissionDenied, acting_as
 
-from .conftest import at, rate_all
+from .conftest import at, detail_for, rate_all
 
 # each kind of duty fact, with the evidence a detector would give
 EVIDENCE = {
@@ -38,7 +37,7 @@ def test_every_kind_of_duty_fact_becomes_a_proposal_with_its_evidence(office):
     with acting_as(SYSTEM):
         open_period("2026-Q3")
     sheet = sheet_id_for("2026-Q3", person.id)
-    proposals = {a.code: a for a in sheet_detail(sheet).adjustments}
+    proposals = {a.code: a for a in detail_for(office.supervisor, sheet).adjustments}
     assert set(proposals) == set(facts.FACT_CODES)
     for code, (source, ref) in EVIDENCE.items():
         a = proposals[code]
@@ -55,7 +54,7 @@ def test_facts_without_a_rule_of_the_position_propose_nothing(office, september)
     facts.record(office.officer.id, "missed_patrol", at(3), "patrol", 6)
     with acting_as(office.supervisor):
         propose_for_period(1)
-    assert [a.code for a in sheet_detail(september).adjustments] == ["missed_patrol"]
+    assert [a.code for a in detail_for(office.supervisor, september).adjustments] == ["missed_patrol"]
 
 
 def test_confirm_one_reject_another_and_the_score_follows(office, september):
@@ -64,7 +63,7 @@ def test_confirm_one_reject_another_and_the_score_follows(office, september):
     with acting_as(office.supervisor):
         propose_for_period(1)
     rate_all(september, office.supervisor, 9)
-    patrol, absent = sorted(sheet_detail(september).adjustments, key=lambda a: a.code != "missed_patrol")
+    patrol, absent = sorted(detail_for(office.supervisor, september).adjustments, key=lambda a: a.code != "missed_patrol")
     with acting_as(office.officer), pytest.raises(PermissionDenied):
         confirm(patrol.id)
     with acting_as(office.supervisor):
@@ -72,7 +71,7 @@ def test_confirm_one_reject_another_and_the_score_follows(office, september):
         with pytest.raises(ValidationError, match="Say why"):
             reject(absent.id, "")
         reject(absent.id, "covering the gate on the lead's order")
-    detail = sheet_detail(september)
+    detail = detail_for(office.supervisor, september)
     assert detail.total.deductions == 1 and detail.total.score == 89 and detail.total.band[0] == "良好"
     rejected = [a for a in detail.adjustments if a.status == "rejected"][0]
     assert rejected.reason == "covering the gate on the lead's order"
@@ -92,7 +91,7 @@ def test_manual_deductions_by_rule_and_count_hold_their_caps(office, september):
             add_manual(september, other_rule.id, 1)
         with pytest.raises(ValidationError, match="above 0"):
             add_manual(september, capped, 0)
-    t = sheet_detail(september).total
+    t = detail_for(office.supervisor, september).total
     assert (t.deductions, t.bonuses, t.score) == (5, 3, 88)
     assert [r.capped for r in t.rules if r.kind == "deduction"] == [True]
 
@@ -113,7 +112,7 @@ def test_deciding_on_a_locked_sheet_is_refused(office, september):
     facts.record(office.officer.id, "missed_patrol", at(3), "patrol", 6)
     with acting_as(office.supervisor):
         propose_for_period(1)
-    proposal = sheet_detail(september).adjustments[0]
+    proposal = detail_for(office.supervisor, september).adjustments[0]
     with acting_as(office.supervisor):
         confirm(proposal.id)
     rate_all(september, office.officer, 8)
@@ -129,4 +128,4 @@ def test_deciding_on_a_locked_sheet_is_refused(office, september):
     facts.record(office.officer.id, "missed_patrol", at(9), "patrol", 16)
     with acting_as(office.supervisor):
         assert propose_for_period(1) == 0  # a locked sheet takes no new proposals
-    assert sheet_detail(september).adjustments[0].status == "confirmed"
+    assert detail_for(office.supervisor, september).adjustments[0].status == "confirmed"

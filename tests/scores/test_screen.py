@@ -2,7 +2,7 @@
 
 import asyncio
 
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 
 from models import facts
 from models.appraisal import Adjustment, Rating, Scoresheet
@@ -11,6 +11,7 @@ from screens.score_dialogs import ScoreDialog
 from screens.scores import ScoresScreen
 from screens.scoresheet import SheetScreen
 from tests.helpers import screen_text, settle
+from tui.linetable import LineTable
 
 from .conftest import at
 
@@ -31,9 +32,8 @@ async def open_row_of(app, pilot, sheet_id: int) -> None:
     """Move the table's cursor to a sheet by pressing down, then Enter."""
     await settle(app, pilot)
     assert isinstance(app.screen, ScoresScreen)
-    table = app.screen.query_one(DataTable)
-    keys = [str(k.value) for k in table.rows]
-    for _ in range(keys.index(str(sheet_id))):
+    table = app.screen.query_one("#scores-table", LineTable)
+    for _ in range(table.keys.index(sheet_id)):
         await pilot.press("down")
     await pilot.press("enter")
     await until(app, pilot, lambda: isinstance(app.screen, SheetScreen) and app.screen.detail is not None)

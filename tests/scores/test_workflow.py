@@ -4,12 +4,11 @@ import pytest
 
 from models.appraisal import Adjustment, Rating, Scoresheet, SheetEvent, SheetItem
 from models.errors import DutyError, ValidationError
-from models.score_review import period_results, sheet_detail
 from models.scoresheets import (acknowledge, approve, open_period, rate, reopen, set_caps, set_weights,
                                 submit_review, submit_self)
 from models.session import SYSTEM, PermissionDenied, acting_as
 
-from .conftest import rate_all
+from .conftest import detail_for, rate_all, results_for
 
 
 def test_opening_a_period_copies_the_scheme(office, september):
@@ -52,7 +51,7 @@ def test_the_whole_workflow_and_its_events(office, september):
         approve(sid)
     with acting_as(office.officer):
         acknowledge(sid)
-    detail = sheet_detail(sid)
+    detail = detail_for(office.supervisor, sid)
     assert detail.state == "acknowledged"
     # 8×0.2 + 9×0.6 + mean(6, 10)×0.2 = 8.6 per item
     assert detail.total.score == 86.0 and detail.total.band[0] == "良好"
@@ -93,7 +92,7 @@ def test_a_locked_sheet_refuses_every_change_until_reopened(office, september):
             approve(sid)
         submit_review(sid)
         approve(sid)
-        before = sheet_detail(sid).total.score
+        before = detail_for(office.supervisor, sid).total.score
         for change in (lambda: rate(sid, 1, 2), lambda: set_weights(sid, 0, 100, 0),
                        lambda: set_caps(sid, 5, None)):
             with pytest.raises(DutyError, match="approved and locked"):
@@ -102,7 +101,7 @@ def test_a_locked_sheet_refuses_every_change_until_reopened(office, september):
             reopen(sid, "  ")
         reopen(sid, "wrong month's patrol log")
         rate(sid, 1, 2)
-    detail = sheet_detail(sid)
+    detail = detail_for(office.supervisor, sid)
     assert detail.state == "reviewed" and before == 87.5
     assert detail.total.rated == pytest.approx(87.5 - 7 * 0.75) and detail.total.score == 82.3
     event = SheetEvent.select().where(SheetEvent.action == "reopened").get()
@@ -132,7 +131,7 @@ def test_weights_that_do_not_add_up_are_refused_whole(office, september):
     assert (sheet.weight_self, sheet.weight_supervisor, sheet.weight_peer) == (0, 100, 0)
     rate_all(september, office.officer, 2)
     rate_all(september, office.supervisor, 9)
-    assert sheet_detail(september).total.score == 90
+    assert detail_for(office.supervisor, september).total.score == 90
 
 
 def test_period_table_ranks_and_spreads(office, september):
@@ -143,7 +142,7 @@ def test_period_table_ranks_and_spreads(office, september):
     rate_all(other, office.supervisor, 5.99)
     third = sheet_id_for("2026-09", office.peer2.id)
     rate_all(third, office.supervisor, 9)
-    results = period_results("2026-09")
+    results = results_for(office.supervisor, "2026-09")
     by_sheet = {r.sheet_id: r for r in results.rows}
     assert by_sheet[september].score == 90 and by_sheet[september].rank == 1
     assert by_sheet[third].rank == 1 and by_sheet[other].rank == 3
