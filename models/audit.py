@@ -12,8 +12,8 @@ a test and ``duty check`` fail when a table has no triggers or they miss a colum
 Two deliberate exceptions keep bulk work fast. The logbook's own tables record their
 author and time in every row, refuse updates and deletes, and are sealed by a hash chain,
 so copying each entry again would only double the writes. And a bulk operation (a year of
-rotation, say) runs inside ``bulk(...)``, which silences the per-row triggers and writes
-one summary event instead of a hundred thousand.
+rotation, say) runs inside ``bulk(...)``, which takes the table's triggers off for the
+length of its transaction and writes one summary event instead of a hundred thousand.
 """
 
 from __future__ import annotations
@@ -72,16 +72,10 @@ def _actor_name():
     return actor.name if actor else ""
 
 
-def _audit_rows():
-    return 0 if getattr(_override, "bulk", False) else 1
-
-
 def register_sql_functions(database) -> None:
     """Give a peewee database (every connection it opens) or a raw cysqlite connection
     the functions the audit triggers call."""
-    functions = ((_actor_id, "duty_actor_id"), (_actor_name, "duty_actor_name"),
-                 (_audit_rows, "duty_audit_rows"))
-    for fn, name in functions:
+    for fn, name in ((_actor_id, "duty_actor_id"), (_actor_name, "duty_actor_name")):
         if hasattr(database, "register_function"):
             database.register_function(fn, name, 0)
         else:
@@ -89,21 +83,39 @@ def register_sql_functions(database) -> None:
 
 
 @contextmanager
-def bulk(table: str, **summary):
-    """Write many rows of *table* with one summary event instead of one event per row.
+def bulk(tables: str | tuple[str, ...], **summary):
+    """Write many rows of *tables* with one summary event instead of one event per row.
 
-    Use it inside the write transaction, so the summary and the rows commit together.
+    Runs inside the caller's write transaction: the tables' audit triggers are dropped for
+    the duration and made again before it commits, so other terminals never see a table
+    without them, and a failure rolls everything back. The summary dict is yielded so the
+    caller can add counts; it is recorded when the block succeeds. A bulk write inside
+    another leaves the summary to the outer one.
     """
-    previous = getattr(_override, "bulk", False)
-    _override.bulk = True
+    from .db import db
+
+    if not db.in_transaction():
+        raise RuntimeError("audit.bulk() belongs inside a write transaction")
+    names = (tables,) if isinstance(tables, str) else tuple(tables)
+    existing = {name for (name,) in db.execute_sql(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'audit\\_%' ESCAPE '\\'")}
+    silenced = [t for t in names if f"audit_{t}_insert" in existing]
+    for table in silenced:
+        for action in ACTIONS:
+            db.execute_sql(f"DROP TRIGGER IF EXISTS {_quote(f'audit_{table}_{action}')}")
+    depth = getattr(_override, "bulk_depth", 0)
+    _override.bulk_depth = depth + 1
     try:
         yield summary
     finally:
-        _override.bulk = previous
-    if not previous:
-        AuditEvent.insert(at=dt.datetime.now(), actor_id=_actor_id(), actor_name=_actor_name(),
-                          table_name=table, row_id=None, action="bulk",
-                          before=None, after=json.dumps(summary, ensure_ascii=False, default=str)).execute()
+        _override.bulk_depth = depth
+        for table in silenced:
+            install(db, table)
+    if depth:
+        return
+    AuditEvent.insert(at=dt.datetime.now(), actor_id=_actor_id(), actor_name=_actor_name(),
+                      table_name=", ".join(names), row_id=None, action="bulk",
+                      before=None, after=json.dumps(summary, ensure_ascii=False, default=str)).execute()
 
 
 @contextmanager
@@ -170,13 +182,13 @@ def trigger_sql(db, table: str) -> list[str]:
     sql = []
     for action in ACTIONS:
         sql.append(f"DROP TRIGGER IF EXISTS {_quote(f'audit_{table}_{action}')}")
-    sql.append(f"CREATE TRIGGER {_quote(f'audit_{table}_insert')} AFTER INSERT ON {q} WHEN duty_audit_rows() BEGIN "
+    sql.append(f"CREATE TRIGGER {_quote(f'audit_{table}_insert')} AFTER INSERT ON {q} BEGIN "
                + insert.format(row=_row_id("NEW", columns, without_rowid), action="insert",
                                before="NULL", after=new) + " END")
-    sql.append(f"CREATE TRIGGER {_quote(f'audit_{table}_update')} AFTER UPDATE ON {q} WHEN duty_audit_rows() AND {changed} BEGIN "
+    sql.append(f"CREATE TRIGGER {_quote(f'audit_{table}_update')} AFTER UPDATE ON {q} WHEN {changed} BEGIN "
                + insert.format(row=_row_id("NEW", columns, without_rowid), action="update",
                                before=old, after=new) + " END")
-    sql.append(f"CREATE TRIGGER {_quote(f'audit_{table}_delete')} AFTER DELETE ON {q} WHEN duty_audit_rows() BEGIN "
+    sql.append(f"CREATE TRIGGER {_quote(f'audit_{table}_delete')} AFTER DELETE ON {q} BEGIN "
                + insert.format(row=_row_id("OLD", columns, without_rowid), action="delete",
                                before=old, after="NULL") + " END")
     return sql

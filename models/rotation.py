@@ -370,23 +370,16 @@ def _overlaps(taken: dict[int, list[tuple[dt.datetime, dt.datetime]]], offset: i
 
 @contextmanager
 def _bulk_writing(table: str, rebuild_indexes: bool):
-    """Inside the write transaction: no per-row audit triggers, a larger page cache and, for
-    a big write, the secondary indexes built once at the end instead of row by row.
-
-    ``audit.bulk`` keeps the triggers from writing, but each row would still run them and
-    their ``WHEN`` calls back into Python, which costs more than the insert itself. Dropping
-    triggers and indexes and making them again is part of the same transaction: other
-    terminals never see the table without them, and a failure rolls it all back. The unique
-    index stays: it still refuses a duplicate as the row is written.
+    """Inside the write transaction (and ``audit.bulk``, which takes the audit triggers off):
+    a larger page cache and, for a big write, the secondary indexes built once at the end
+    instead of row by row. Dropping and making them again is part of the same transaction:
+    other terminals never see the table without them, and a failure rolls it all back. The
+    unique index stays: it still refuses a duplicate as the row is written.
     """
-    triggers = [name for (name,) in db.execute_sql(
-        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? AND name LIKE 'audit%'", (table,))]
     indexes = []
     if rebuild_indexes:
         indexes = db.execute_sql("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?"
                                  " AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'", (table,)).fetchall()
-    for name in triggers:
-        db.execute_sql(f'DROP TRIGGER "{name}"')
     for name, _sql in indexes:
         db.execute_sql(f'DROP INDEX "{name}"')
     cache = int(db.execute_sql("PRAGMA cache_size").fetchone()[0])
@@ -395,8 +388,6 @@ def _bulk_writing(table: str, rebuild_indexes: bool):
         yield
         for _name, sql in indexes:
             db.execute_sql(sql)
-        if triggers:
-            audit.install(db, table)
     finally:
         db.execute_sql(f"PRAGMA cache_size = {cache}")
 

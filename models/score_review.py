@@ -3,7 +3,9 @@
 A period's results take three queries whatever its size (sheets with their people, the
 ratings averaged per item and side, the confirmed adjustments summed per rule), then the
 arithmetic of ``models.scoring`` in Python. Peers stay anonymous: no peer's id or name
-leaves this module, only their mean, their count and their comments.
+leaves this module, only their mean, their count and their comments. What a reader may see
+at all (everything, their own sheet, or a colleague's criteria to rate) is decided by
+``models.score_access`` before anything is read.
 """
 
 from __future__ import annotations

@@ -96,7 +96,7 @@ def open_period(key: str, scope: str = "matching") -> tuple[int, int]:
     span = parse(key)
     if scope not in SCOPES:
         raise ValueError(f"unknown scope {scope!r}")
-    with bulk("scoresheet", what="open period", period=span.key, scope=scope) as summary:
+    with bulk(("scoresheet", "appraisal_period", "sheet_item", "adjustment"), what="open period", period=span.key, scope=scope) as summary:
         period, _created = AppraisalPeriod.get_or_create(
             key=span.key, defaults={"kind": span.kind, "starts": span.starts, "ends": span.ends,
                                     "opened_by": actor.id, "opened_at": dt.datetime.now()})

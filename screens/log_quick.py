@@ -7,6 +7,9 @@ a leading ``14:05`` sets the time, ``@东门`` the post, ``!!`` makes it an emer
 
 from __future__ import annotations
 
+import asyncio
+import logging
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,10 +17,14 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
 from models import log_entries, log_query
+from models.errors import DutyError
 from models.quick_entry import CategoryRef
 from tui.base import DutyModal
 from tui.i18n import _, error_text, pick
 from tui.logview import PAGE
+
+
+log = logging.getLogger("duty")
 
 
 def _save(line: str, category: str, tail: bool):
@@ -47,7 +54,7 @@ class QuickEntry(DutyModal):
             yield Label("", id="quick-category")
             yield Input(id="quick-line", placeholder=_("14:05 p: @东门 what happened"), select_on_focus=False)
             yield Label("", id="quick-error", classes="error")
-            yield Static(_("Enter saves · ↑↓ category · p: v: t: f: s: e: m: h: x: o: · @post · !! emergency · Esc closes"),
+            yield Static(_("Enter saves · ↑↓ or p: v: t: f: s: e: m: h: x: o: · @post · !! emergency"),
                          id="quick-hint", classes="hint")
 
     def on_mount(self) -> None:
@@ -78,13 +85,28 @@ class QuickEntry(DutyModal):
         if self.busy:
             return
         self.busy = True
-        self.query_one("#quick-error", Label).update("")
+        error = self.query_one("#quick-error", Label)
+        if error.has_class("-shown"):
+            error.update("")
+            error.remove_class("-shown")
         line = self.query_one(Input).value
-        # One trip to a thread: save, then read the log's last page for a log screen below,
-        # so the new row is drawn as soon as the answer is back.
+        # One trip to a thread, started at once rather than when a worker's task gets its
+        # turn: save, then read the log's last page for a log screen below, so the new row
+        # is drawn as soon as the answer is back. The worker only waits for the thread.
         tail = any(hasattr(screen, "log_appended") for screen in self.app.screen_stack)
-        self.fetch(_save, line, self.category, tail, then=self._saved, on_error=self._failed,
-                   group="quick-save")
+        future = asyncio.get_running_loop().run_in_executor(None, _save, line, self.category, tail)
+
+        async def saved() -> None:
+            try:
+                result = await future
+            except Exception as exc:  # a sentence at the line, never a traceback
+                if not isinstance(exc, DutyError):
+                    log.error("saving a log entry failed", exc_info=exc)
+                self._failed(exc)
+                return
+            self._saved(result)
+
+        self.run_worker(saved, group="quick-save", exit_on_error=False, description="quick entry")
 
     def _saved(self, result) -> None:
         entry_id, severity, tail = result
@@ -104,7 +126,9 @@ class QuickEntry(DutyModal):
 
     def _failed(self, error: BaseException) -> None:
         self.busy = False
-        self.query_one("#quick-error", Label).update(error_text(error))
+        label = self.query_one("#quick-error", Label)
+        label.update(error_text(error))
+        label.add_class("-shown")
         self.query_one(Input).focus()
 
     def action_close(self) -> None:

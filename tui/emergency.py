@@ -44,7 +44,7 @@ class EmergencyWatch:
         self.rows: list[LogRow] = []
         app.screen_change_signal.subscribe(app, self._on_screen)
         app.set_interval(POLL_SECONDS, self.poll)
-        self.poll()
+        app.call_after_refresh(self.poll)  # after the first frame: the workspace's own reads go first
 
     def poll(self) -> None:
         def job():
