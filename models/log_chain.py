@@ -24,7 +24,7 @@ def stamp(value) -> str:
     """The text a datetime is stored as (to the second), so the hash reads the same back."""
     if value is None:
         return ""
-    if isinstance(value, dt.datetime):  # isoformat is three times faster than strftime (demo fill)
+    if isinstance(value, dt.datetime) and value.tzinfo is None:  # three times faster than strftime (demo fill)
         return value.isoformat(" ", "seconds")
     if hasattr(value, "strftime"):
         return value.strftime("%Y-%m-%d %H:%M:%S")

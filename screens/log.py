@@ -95,7 +95,10 @@ class LogScreen(DutyScreen):
         self._read: _Read | None = None  # the newest read of the log, under way or done
         self._ready = False  # on_mount has run: the view can take rows
         self._suspended = False
-        self.reload()  # the first read starts with the screen, before its widgets are mounted
+        try:
+            self.reload()  # the first read starts with the screen, before its widgets are mounted
+        except RuntimeError:  # made outside a running app: on_mount reads
+            self._read = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -114,7 +117,9 @@ class LogScreen(DutyScreen):
 
     def on_mount(self) -> None:
         self._ready = True
-        if self._read is not None and self._read.done.is_set():  # back already: draw it in the first frame
+        if self._read is None:
+            self.reload()
+        elif self._read.done.is_set():  # back already: draw it in the first frame
             self._arrived(self._read)
 
     def on_screen_suspend(self) -> None:

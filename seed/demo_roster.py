@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from models import audit
 from models import facts
 from models.checkin import CheckIn
 from models.db import writes
@@ -177,5 +178,7 @@ def _check_ins(ctx) -> None:
                              f"left {int((ends - left).total_seconds() // 60)} min early")
         rows.append({"assignment": aid, "checked_in_at": arrived, "checked_out_at": left,
                      "in_by": pid, "out_by": pid if left else None})
-    for chunk in range(0, len(rows), 2000):
-        CheckIn.insert_many(rows[chunk:chunk + 2000]).execute()
+    with audit.bulk(("check_in", "duty_fact"), what="demo check-ins") as summary:
+        for chunk in range(0, len(rows), 2000):
+            CheckIn.insert_many(rows[chunk:chunk + 2000]).execute()
+        summary["rows"] = len(rows)

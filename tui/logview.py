@@ -197,7 +197,7 @@ class LogView(ScrollView, can_focus=True):
         self.total = total
         self._source_changed = True
         self.virtual_size = Size(self.size.width, total)
-        self.refresh()
+        self.refresh(self.size.region)  # the rows drawn already stay as they are
         if at_end:
             self.cursor = total - 1
         else:

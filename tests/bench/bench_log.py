@@ -8,7 +8,10 @@ not measured again). Targets from issue 4. Floors, measured in the same run:
 - SQL figures: the same statement through the raw cysqlite driver, without our code.
 - Screen ready: a bare Textual app whose only widget is a Line-API view of the same size,
   ready when it draws its first line; ours is ready when the log view draws its first
-  entry (not merely when the rows are read).
+  entry (not merely when the rows are read). Median of five starts, each after a
+  ``gc.collect()``: the bench runs many apps in one process, and a full collection of
+  their garbage (100 ms and more) would otherwise land in a start at random. For
+  reference, the same app opening the positions workspace, to its first frame.
 - Key press: the same bare app moving a cursor over its rows and repainting the view.
   Both are timed the same way: the action, every message it caused handled, then the
   screen's own update (layout if needed, then the changed lines composed and written to
@@ -25,6 +28,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import gc
 import json
 import random
 import resource
@@ -224,6 +228,7 @@ async def bare_floor() -> tuple[float, list[float]]:
     readies = []
     for n in range(STARTS + 1):
         app, lines_type = bare_app()
+        gc.collect()  # the garbage of the apps run before is not this start's work
         t0 = time.perf_counter()
         async with app.run_test(size=SIZE):
             view = app.query_one(lines_type)
@@ -253,6 +258,7 @@ async def first_frame(officer, mode: str) -> float:
     Compositor.render_update = watched
     try:
         app = DutyApp(actor=officer, start=mode)
+        gc.collect()
         t0 = time.perf_counter()
         async with app.run_test(size=SIZE):
             while not frames:
@@ -285,6 +291,7 @@ async def app_figures(officer) -> None:
         app = DutyApp(actor=officer, start="log")
         first_row.clear()
         LogView.render_line = watched
+        gc.collect()
         t0 = time.perf_counter()
         async with app.run_test(size=SIZE):
             while not first_row:
@@ -319,7 +326,7 @@ async def app_figures(officer) -> None:
         while not isinstance(app.screen, QuickEntry):
             await asyncio.sleep(0.001)
         enter_samples = []
-        for n in range(5):
+        for n in range(15):
             text = f"bench patrol {n} 巡逻正常"
             app.screen.query_one("#quick-line").value = f"p: @东门 {text}"
             await app.workers.wait_for_complete()
