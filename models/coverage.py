@@ -19,11 +19,11 @@ from .roster import (NeedRow, PostRow, ShiftRow, WarningAcceptance, _as_date, _a
 from .session import require
 
 KINDS = {  # kind → msgid of its name, in the order the summary lists them
-    "double": N_("double bookings"),
-    "no_lead": N_("shifts without a lead"),
-    "short": N_("posts short of officers"),
+    "double": N_("double booked"),
+    "no_lead": N_("no lead"),
+    "short": N_("short of officers"),
     "rest": N_("too little rest"),
-    "leave": N_("duties on leave"),
+    "leave": N_("on duty while on leave"),
 }
 
 MESSAGES = {

@@ -294,7 +294,7 @@ class RosterScreen(DutyScreen):
         panel = self.query_one("#roster-warnings", OptionList)
         self.panel = list(view.cover.warnings) if view.cover else []
         summary = coverage.summary(view.cover) if view.cover else []
-        panel.border_title = _("Warnings") + (": " + " · ".join(f"{n} {_(kind)}" for kind, n in summary)
+        panel.border_title = _("Warnings") + (": " + " · ".join(f"{_(kind)} {n}" for kind, n in summary)
                                              if summary else "")
         lines = [(w.accepted, w.text(_, pick)) for w in self.panel]
         if lines == self._panel_shown:
