@@ -86,7 +86,7 @@ class SignInScreen(DutyScreen):
             title.update(_("Sign in"))
             text = _("Type part of your name, ↓ to choose, Enter; then your PIN and Enter.")
             if demo_pin:
-                text += "\n" + _("Demo data: every PIN is {pin}.").format(pin=demo_pin)
+                text += "\n" + _("Demo data: every PIN is {pin}; type “admin” to find the administrator.").format(pin=demo_pin)
             hint.update(text)
             self.refill()
         self.query_one("#signin-name", Input).focus()
