@@ -15,9 +15,9 @@ from models.errors import N_, DutyError
 from models.facts import FACT_CODES
 from models.org import (PERIODS, Band, Criterion, Department, Position, PositionItem, Rule,
                         Scheme)
+from models.positions import DEFAULT_SCHEME
 
 DATA_DIR = Path(__file__).parent / "data"
-DEFAULT_SCHEME = "sheet-10x10"
 RULE_KINDS = ("deduction", "bonus")
 
 

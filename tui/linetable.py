@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Hashable, Iterable, Sequence, Union
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -29,6 +29,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from .i18n import translate_bindings
+from .text import fit
 
 Cell = Union[str, "tuple[str, str]", Text, None]
 
@@ -62,23 +63,6 @@ def cell_text(cell: Cell) -> str:
     if isinstance(cell, Text):
         return cell.plain
     return str(cell)
-
-
-def fit(text: str, width: int, justify: str = "left") -> str:
-    """*text* padded or cut to exactly *width* cells; a cut ends in "…"."""
-    used = cell_len(text)
-    if used > width:
-        if width < 2:
-            return set_cell_size(text, width)
-        kept, used = [], 1  # whole characters only: half a Chinese character is no character
-        for char in text:
-            if used + cell_len(char) > width:
-                break
-            kept.append(char)
-            used += cell_len(char)
-        text = "".join(kept) + "…"
-    pad = " " * (width - used)
-    return pad + text if justify == "right" else text + pad
 
 
 def _sort_value(text: str):

@@ -3,11 +3,26 @@
 from rich.cells import cell_len, set_cell_size
 
 
+def fit(text: str, width: int, justify: str = "left") -> str:
+    """*text* padded or cut to exactly *width* cells; a cut ends in "…"."""
+    used = cell_len(text)
+    if used > width:
+        if width < 2:
+            return set_cell_size(text, width)
+        kept, used = [], 1  # whole characters only: half a Chinese character is no character
+        for char in text:
+            if used + cell_len(char) > width:
+                break
+            kept.append(char)
+            used += cell_len(char)
+        text = "".join(kept) + "…"
+    pad = " " * (width - used)
+    return pad + text if justify == "right" else text + pad
+
+
 def cell_pad(text: str, width: int) -> str:
     """Pad or cut *text* to exactly *width* terminal cells (a Chinese character takes two)."""
-    if cell_len(text) > width:
-        return set_cell_size(text, width - 1) + "…"
-    return set_cell_size(text, width)
+    return fit(text, width)
 
 
 def number(value: float) -> str:
