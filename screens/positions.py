@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -58,7 +60,7 @@ class PositionsScreen(DutyScreen):
         department = None
         width = max(20, self.size.width - 4)
         zh_w = 26
-        en_w = max(10, width - zh_w - 8)
+        en_w = max(10, width - zh_w - 12)
         for row in self.rows:
             if text and not row.matches(text):
                 continue
@@ -70,7 +72,7 @@ class PositionsScreen(DutyScreen):
             line = Text("  ")
             line.append(cell_pad(row.title_zh, zh_w))
             line.append(cell_pad(row.title_en, en_w), style="italic")
-            line.append(f" {row.source_doc}", style="dim")
+            line.append(f" {source_tag(row)}", style="dim")
             options.append(Option(line, id=str(row.id)))
         olist = self.query_one(OptionList)
         olist.clear_options()
@@ -130,6 +132,12 @@ class PositionsScreen(DutyScreen):
 
     def palette_commands(self):
         return [(N_("Filter positions"), self.action_filter, N_("Type part of a title"))]
+
+
+def source_tag(row: PositionRow) -> str:
+    """"000 (二)": the document, and its part where a document repeats a title per part."""
+    part = re.match(r"[（(][一二三四五六七八九十]+[)）]", row.source_section)
+    return f"{row.source_doc} {part.group(0)}" if part else row.source_doc
 
 
 class PositionDetailScreen(DutyScreen):
