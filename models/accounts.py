@@ -24,6 +24,7 @@ from .db import writes
 from .errors import N_, DutyError, ValidationError
 from .org import Person, Position
 from .session import ROLES, Actor, require
+from . import clock
 
 SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}  # 16 MB and ~50 ms per try
 DKLEN = 32
@@ -48,7 +49,7 @@ class Credential(BaseModel):
     wait_until = pw.DateTimeField(null=True)
     locked = pw.BooleanField(default=False)
     last_sign_in = pw.DateTimeField(null=True)
-    changed = pw.DateTimeField(default=dt.datetime.now)
+    changed = pw.DateTimeField(default=clock.now)
 
 
 class Setting(BaseModel):
@@ -198,7 +199,7 @@ def sign_in_with_pin(person_id: int, pin: str, now: dt.datetime | None = None) -
 
     The hash is computed outside any transaction (it takes ~50 ms); only the count is written.
     """
-    now = now or dt.datetime.now()
+    now = now or clock.now()
     person = Person.get_or_none(Person.id == person_id)
     cred = Credential.get_or_none(Credential.person == person_id)
     if person is None or not person.active or cred is None:
@@ -276,7 +277,7 @@ def _position(position_id: int | None) -> int | None:
 
 def _credential_fields(pin: str) -> dict:
     return {**hash_pin(validate_pin(pin)), "failures": 0, "wait_until": None, "locked": False,
-            "changed": dt.datetime.now()}
+            "changed": clock.now()}
 
 
 @writes

@@ -17,6 +17,7 @@ from .base import BaseModel
 from .errors import N_
 from .facts import DutyFact
 from .org import Person, Position, Rule, Scheme
+from . import clock
 
 # The workflow, in order. approved and acknowledged are locked.
 STATES = ("draft", "self_assessed", "reviewed", "approved", "acknowledged")
@@ -38,7 +39,7 @@ class AppraisalPeriod(BaseModel):
     kind = pw.CharField()  # month | quarter | half | year
     starts = pw.DateField()
     ends = pw.DateField()  # the day after the last, so a period is [starts, ends)
-    opened_at = pw.DateTimeField(default=dt.datetime.now)
+    opened_at = pw.DateTimeField(default=clock.now)
     opened_by = pw.IntegerField(null=True)
 
 
@@ -56,8 +57,8 @@ class Scoresheet(BaseModel):
     deduction_cap = pw.FloatField(null=True)  # most points deducted on the sheet
     bonus_cap = pw.FloatField(null=True)
     bands = pw.TextField(default="")  # "优秀|Excellent|90;良好|Good|80;…"
-    created = pw.DateTimeField(default=dt.datetime.now)
-    updated = pw.DateTimeField(default=dt.datetime.now)
+    created = pw.DateTimeField(default=clock.now)
+    updated = pw.DateTimeField(default=clock.now)
 
     class Meta:
         indexes = ((("period", "person"), True),)
@@ -89,7 +90,7 @@ class Rating(BaseModel):
     rater_id = pw.IntegerField(null=True)
     points = pw.FloatField()
     comment = pw.TextField(default="")
-    updated = pw.DateTimeField(default=dt.datetime.now)
+    updated = pw.DateTimeField(default=clock.now)
 
     class Meta:
         indexes = ((("item", "rater", "slot"), True),)
@@ -116,7 +117,7 @@ class Adjustment(BaseModel):
     created_by = pw.IntegerField(null=True)
     decided_by = pw.IntegerField(null=True)
     decided_at = pw.DateTimeField(null=True)
-    created = pw.DateTimeField(default=dt.datetime.now)
+    created = pw.DateTimeField(default=clock.now)
 
     class Meta:
         indexes = ((("sheet", "duty_fact"), True),)
@@ -129,7 +130,7 @@ class SheetEvent(BaseModel):
     when a locked sheet no longer comes to what was approved."""
 
     sheet = pw.ForeignKeyField(Scoresheet, backref="events", on_delete="CASCADE")
-    at = pw.DateTimeField(default=dt.datetime.now)
+    at = pw.DateTimeField(default=clock.now)
     actor_id = pw.IntegerField(null=True)
     action = pw.CharField()
     from_state = pw.CharField(default="")

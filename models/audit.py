@@ -3,7 +3,7 @@
 SQLite triggers on every table write one ``audit_event`` row per inserted, changed or
 deleted row, so no write path can forget it. The actor comes from two SQL functions
 registered on every connection (``duty_actor_id()``, ``duty_actor_name()``) that read the
-signed-in person of this process. A connection without them (the sqlite3 shell) cannot
+signed-in person of this process, and ``duty_now()``, the desk's clock (``models.clock``). A connection without them (the sqlite3 shell) cannot
 write to an audited table at all, which is what we want on a shared database.
 
 A migration that makes a new table calls ``install(db, "table")`` (or ``install_all(db)``);
@@ -29,6 +29,7 @@ import peewee as pw
 from .base import BaseModel
 from .errors import N_
 from .session import current_actor, require
+from . import clock
 
 ACTIONS = ("insert", "update", "delete")
 
@@ -72,10 +73,15 @@ def _actor_name():
     return actor.name if actor else ""
 
 
+def _now() -> str:
+    """The desk's clock for the triggers (not SQLite's 'now', which is the machine's)."""
+    return f"{clock.now():%Y-%m-%d %H:%M:%S.%f}"[:-3]
+
+
 def register_sql_functions(database) -> None:
     """Give a peewee database (every connection it opens) or a raw cysqlite connection
     the functions the audit triggers call."""
-    for fn, name in ((_actor_id, "duty_actor_id"), (_actor_name, "duty_actor_name")):
+    for fn, name in ((_actor_id, "duty_actor_id"), (_actor_name, "duty_actor_name"), (_now, "duty_now")):
         if hasattr(database, "register_function"):
             database.register_function(fn, name, 0)
         else:
@@ -113,7 +119,7 @@ def bulk(tables: str | tuple[str, ...], **summary):
             install(db, table)
     if depth:
         return
-    AuditEvent.insert(at=dt.datetime.now(), actor_id=_actor_id(), actor_name=_actor_name(),
+    AuditEvent.insert(at=clock.now(), actor_id=_actor_id(), actor_name=_actor_name(),
                       table_name=", ".join(names), row_id=None, action="bulk",
                       before=None, after=json.dumps(summary, ensure_ascii=False, default=str)).execute()
 
@@ -171,7 +177,7 @@ def trigger_sql(db, table: str) -> list[str]:
     q = _quote(table)
     lit = table.replace("'", "''")
     insert = ("INSERT INTO audit_event (at, actor_id, actor_name, table_name, row_id, action, before, after) "
-              "VALUES (strftime('%Y-%m-%d %H:%M:%f', 'now', 'localtime'), duty_actor_id(), duty_actor_name(), "
+              "VALUES (duty_now(), duty_actor_id(), duty_actor_name(), "
               f"'{lit}', {{row}}, '{{action}}', {{before}}, {{after}});")
     old, new = _json("OLD", columns, table), _json("NEW", columns, table)
     visible = [c for c in columns if c[0] not in SECRET_COLUMNS.get(table, ())] or columns
@@ -236,6 +242,8 @@ def missing(db) -> list[str]:
                 lost = [c[0] for c in _columns(db, table) if c[0] not in secret and f"'{c[0]}'," not in sql]
                 if lost:
                     problems.append(f"the audit trigger of {table} misses column(s) {', '.join(lost)}")
+                if "duty_now()" not in sql:
+                    problems.append(f"the audit trigger of {table} does not take its time from the desk's clock")
     return problems
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .db import db
 from .errors import N_, DatabaseUnavailable, DutyError
+from . import clock
 
 FILE_MODE = 0o660
 DAILY_PREFIX = "duty-"
@@ -31,7 +32,7 @@ def backup_dir() -> Path:
 
 
 def default_target(now: dt.datetime | None = None) -> Path:
-    now = now or dt.datetime.now()
+    now = now or clock.now()
     return backup_dir() / f"{DAILY_PREFIX}{now:%Y-%m-%d-%H%M%S}.db"
 
 
@@ -70,7 +71,7 @@ def daily_backups() -> list[Path]:
 
 def daily_backup(keep: int, today: dt.date | None = None) -> Path | None:
     """Make today's backup unless one exists; keep only the newest *keep*. Returns the new file."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     made = None
     if not any(p.name.startswith(f"{DAILY_PREFIX}{today:%Y-%m-%d}") for p in daily_backups()):
         made = make_backup(backup_dir() / f"{DAILY_PREFIX}{today:%Y-%m-%d}.db")
@@ -108,7 +109,7 @@ def restore(source: str | os.PathLike) -> Path:
     import cysqlite
 
     verify_source(source)
-    safety = make_backup(backup_dir() / f"before-restore-{dt.datetime.now():%Y-%m-%d-%H%M%S}.db")
+    safety = make_backup(backup_dir() / f"before-restore-{clock.now():%Y-%m-%d-%H%M%S}.db")
     try:
         src = cysqlite.Connection(str(Path(source).expanduser()))
         try:

@@ -21,6 +21,7 @@ from .errors import N_, DutyError
 from .org import Person
 from .roster import Assignment, Duty, _duties, _ts, duty, setting
 from .session import require
+from . import clock
 
 EARLY_WINDOW = dt.timedelta(hours=2)
 
@@ -59,7 +60,7 @@ def _minutes(delta: dt.timedelta) -> int:
 def check_in(at: dt.datetime | None = None, person_id: int | None = None) -> CheckResult:
     """Check in to the duty starting soonest (or running now); late beyond the grace is a fact."""
     actor, pid = _whom(person_id)
-    at = at or dt.datetime.now().replace(microsecond=0)
+    at = at or clock.now().replace(microsecond=0)
     candidates = _duties("a.person_id = ? AND a.starts_at <= ? AND a.ends_at > ? AND a.id NOT IN "
                          "(SELECT assignment_id FROM check_in WHERE checked_in_at IS NOT NULL)",
                          (pid, _ts(at + EARLY_WINDOW), _ts(at)))
@@ -82,7 +83,7 @@ def check_in(at: dt.datetime | None = None, person_id: int | None = None) -> Che
 def check_out(at: dt.datetime | None = None, person_id: int | None = None) -> CheckResult:
     """Check out of the duty checked in to; leaving before the end minus the grace is a fact."""
     actor, pid = _whom(person_id)
-    at = at or dt.datetime.now().replace(microsecond=0)
+    at = at or clock.now().replace(microsecond=0)
     row = (CheckIn.select(CheckIn, Assignment).join(Assignment)
            .where(Assignment.person == pid, CheckIn.checked_in_at.is_null(False), CheckIn.checked_out_at.is_null(),
                   Assignment.starts_at <= at + EARLY_WINDOW)
@@ -105,7 +106,7 @@ def check_out(at: dt.datetime | None = None, person_id: int | None = None) -> Ch
 def detect_no_shows(now: dt.datetime | None = None, since: dt.datetime | None = None) -> list[int]:
     """Record a no-show for every duty that ended in ``[since, now]`` with no check-in."""
     require("roster.checkin")
-    now = now or dt.datetime.now()
+    now = now or clock.now()
     since = since or now - dt.timedelta(days=2)
     rows = db.execute_sql(
         "SELECT a.id, a.person_id, a.starts_at, a.day, s.key FROM assignment a JOIN shift s ON s.id = a.shift_id "

@@ -17,6 +17,7 @@ from .errors import N_, DutyError
 from .roster import (NeedRow, PostRow, ShiftRow, WarningAcceptance, _as_date, _as_datetime, needs, posts,
                      setting, shifts)
 from .session import require
+from . import clock
 
 KINDS = {  # kind → msgid of its name, in the order the summary lists them
     "double": N_("double booked"),
@@ -222,7 +223,7 @@ def accept(warning: Warning, note: str = "") -> int:
     actor = require("roster.accept")
     if warning.impossible:
         raise DutyError(N_("A double booking cannot be accepted: remove one of the two duties."))
-    return (WarningAcceptance.insert(key=warning.key, accepted_by=actor.id, accepted_at=dt.datetime.now(),
+    return (WarningAcceptance.insert(key=warning.key, accepted_by=actor.id, accepted_at=clock.now(),
                                      note=note or "").on_conflict_ignore().execute())
 
 

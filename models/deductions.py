@@ -19,6 +19,7 @@ from .facts import FACT_CODES
 from .org import Position, Rule
 from .scoresheets import _sheet, _touch, ensure_unlocked
 from .session import require
+from . import clock
 
 RULE_KINDS = ("deduction", "bonus")
 
@@ -44,7 +45,7 @@ WHERE s.state NOT IN ('approved', 'acknowledged') AND {where}
 
 
 def _propose(where: str, params: tuple) -> int:
-    cursor = db.execute_sql(_PROPOSE_SQL.format(where=where), (dt.datetime.now(), *params))
+    cursor = db.execute_sql(_PROPOSE_SQL.format(where=where), (clock.now(), *params))
     return cursor.rowcount if cursor.rowcount and cursor.rowcount > 0 else 0
 
 
@@ -98,7 +99,7 @@ def _decide(adj: Adjustment, actor, status: str, reason: str) -> None:
     if actor.id is not None and _sheet(adj.sheet_id).person_id == actor.id:
         raise DutyError(N_("Nobody decides the deductions on their own scoresheet."))
     (Adjustment.update(status=status, reason=(reason or "").strip(), decided_by=actor.id,
-                       decided_at=dt.datetime.now()).where(Adjustment.id == adj.id).execute())
+                       decided_at=clock.now()).where(Adjustment.id == adj.id).execute())
     _touch(adj.sheet_id)
 
 
@@ -115,7 +116,7 @@ def add_manual(sheet_id: int, rule_id: int, count: float, note: str = "") -> int
         raise ValidationError(N_("Choose one of the rules of this person's position."), field="rule")
     if count is None or count != count or not 0 < count <= 1000:
         raise ValidationError(N_("The count must be above 0 and at most 1000."), field="count")
-    now = dt.datetime.now()
+    now = clock.now()
     adj = Adjustment.create(sheet=sheet.id, rule=rule.id, kind=rule.kind, code=rule.code, fact=rule.fact,
                             points=rule.points, count=count, cap=rule.cap, source="manual",
                             occurred_at=now, status="confirmed", note=(note or "").strip(),

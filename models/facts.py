@@ -17,6 +17,7 @@ from .base import BaseModel
 from .db import writes
 from .errors import N_
 from .org import Person
+from . import clock
 
 FACT_CODES = {  # code → msgid of its name
     "absent_from_post": N_("absent from post"),
@@ -41,7 +42,7 @@ class DutyFact(BaseModel):
     source = pw.CharField()
     ref_id = pw.IntegerField(null=True)
     detail = pw.TextField(default="")
-    created = pw.DateTimeField(default=dt.datetime.now)
+    created = pw.DateTimeField(default=clock.now)
 
     class Meta:
         table_name = "duty_fact"

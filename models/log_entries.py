@@ -16,12 +16,13 @@ from .log_shift import shift_for
 from .logbook import SEVERITIES, ExpenseDecision, LogAck, LogCategory, LogEntry, LogHead, LogSetting
 from .quick_entry import MAX_TEXT, CategoryRef, ParsedEntry, clean, parse
 from .session import require
+from . import clock
 
 EXPENSE_LIMIT_KEY = "expense_limit_cents"
 
 
 def now() -> dt.datetime:
-    return dt.datetime.now().replace(microsecond=0)
+    return clock.now().replace(microsecond=0)
 
 
 def categories() -> list[CategoryRef]:

@@ -10,6 +10,7 @@ from .log_entries import categories
 from .log_query import LogFilter
 from .logbook import SEVERITIES
 from .org import Person
+from . import clock
 
 _REL = re.compile(r"^\+(\d{1,4})\s*([mhd])$")
 
@@ -17,7 +18,7 @@ _REL = re.compile(r"^\+(\d{1,4})\s*([mhd])$")
 def parse_date(text: str, field: str, today: dt.date | None = None) -> dt.date | None:
     """"2026-11-20", "11-20", "today"/"今天", "yesterday"/"昨天"; empty → None."""
     text = text.strip().lower()
-    today = today or dt.date.today()
+    today = today or clock.today()
     if not text:
         return None
     if text in ("today", "今天"):

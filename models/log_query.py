@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from .db import db
 from .log_chain import stamp
 from .log_search import match_query
+from . import clock
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ def total() -> int:
 
 def rows_between(first_seq: int, last_seq: int, at: dt.datetime | None = None) -> list[LogRow]:
     """Entries with ``first_seq <= seq <= last_seq``, in order."""
-    now = stamp(at or dt.datetime.now())
+    now = stamp(at or clock.now())
     cursor = db.execute_sql(_SELECT + " WHERE e.seq BETWEEN ? AND ? ORDER BY e.seq",
                             (now, first_seq, last_seq))
     return [_row(r) for r in cursor]
@@ -108,14 +109,14 @@ def rows_between(first_seq: int, last_seq: int, at: dt.datetime | None = None) -
 def rows_for(seqs: list[int], at: dt.datetime | None = None) -> list[LogRow]:
     if not seqs:
         return []
-    now = stamp(at or dt.datetime.now())
+    now = stamp(at or clock.now())
     marks = ",".join("?" * len(seqs))
     cursor = db.execute_sql(_SELECT + f" WHERE e.seq IN ({marks}) ORDER BY e.seq", (now, *seqs))
     return [_row(r) for r in cursor]
 
 
 def row(entry_id: int) -> LogRow | None:
-    cursor = db.execute_sql(_SELECT + " WHERE e.id = ?", (stamp(dt.datetime.now()), entry_id))
+    cursor = db.execute_sql(_SELECT + " WHERE e.id = ?", (stamp(clock.now()), entry_id))
     found = cursor.fetchone()
     return _row(found) if found else None
 
@@ -128,7 +129,7 @@ def opening(page: int, height: int) -> tuple[int, dict[int, list[LogRow]]]:
     """
     cursor = db.execute_sql(
         _SELECT + " WHERE e.seq > (SELECT max(seq - 1 - ?, 0) / ? * ? FROM log_head WHERE id = 1) ORDER BY e.seq",
-        (stamp(dt.datetime.now()), height, page, page))
+        (stamp(clock.now()), height, page, page))
     pages: dict[int, list[LogRow]] = {}
     last = 0
     for r in cursor:
@@ -242,14 +243,14 @@ def seq_at(moment: dt.datetime) -> int | None:
 def unacknowledged_emergencies() -> list[LogRow]:
     """Emergencies no shift lead has acknowledged yet, oldest first."""
     cursor = db.execute_sql(_SELECT + " WHERE e.severity = 'emergency' AND k.id IS NULL ORDER BY e.seq",
-                            (stamp(dt.datetime.now()),))
+                            (stamp(clock.now()),))
     return [_row(r) for r in cursor]
 
 
 def waiting_expenses() -> list[LogRow]:
     """Expenses above the limit that wait for a shift lead's approval."""
     cursor = db.execute_sql(_SELECT + " WHERE e.needs_approval = 1 AND d.id IS NULL ORDER BY e.seq",
-                            (stamp(dt.datetime.now()),))
+                            (stamp(clock.now()),))
     return [_row(r) for r in cursor]
 
 
@@ -274,7 +275,7 @@ def amendment_chain(entry_id: int) -> list[LogRow]:
 def rows_in(start: dt.datetime, end: dt.datetime) -> list[LogRow]:
     """Entries that happened in [start, end), in the order they happened."""
     cursor = db.execute_sql(_SELECT + " WHERE e.at >= ? AND e.at < ? ORDER BY e.at, e.seq",
-                            (stamp(dt.datetime.now()), stamp(start), stamp(end)))
+                            (stamp(clock.now()), stamp(start), stamp(end)))
     return [_row(r) for r in cursor]
 
 

@@ -9,6 +9,7 @@ import datetime
 import peewee as pw
 
 from .base import BaseModel
+from . import clock
 
 PERIODS = ("month", "quarter", "half", "year")
 ROLES = ("officer", "lead", "supervisor", "admin")  # 值班員, 值班長, 上級, 管理員
@@ -112,7 +113,7 @@ class Person(BaseModel):
     position = pw.ForeignKeyField(Position, null=True, backref="people")
     role = pw.CharField(default="officer")
     active = pw.BooleanField(default=True)
-    created = pw.DateTimeField(default=datetime.datetime.now)
+    created = pw.DateTimeField(default=clock.now)
 
 
 ORG_MODELS = [Department, Scheme, Criterion, Band, Position, PositionItem, Rule, Person]

@@ -23,6 +23,7 @@ from .db import db, writes
 from .errors import N_, DutyError, ValidationError
 from .org import Person, Position
 from .session import require
+from . import clock
 
 ROLES = ("lead", "officer")  # 值班長, 值班員
 ROLE_NAMES = {"lead": N_("shift lead"), "officer": N_("duty officer")}
@@ -80,7 +81,7 @@ class Rotation(BaseModel):
     role = pw.CharField(default="officer")
     anchor = pw.DateField()  # the day the pattern's first step falls on for phase 0
     author = pw.ForeignKeyField(Person, null=True, backref="+")
-    created = pw.DateTimeField(default=dt.datetime.now)
+    created = pw.DateTimeField(default=clock.now)
 
 
 class RotationMember(BaseModel):
@@ -105,7 +106,7 @@ class Assignment(BaseModel):
     source = pw.CharField(default="manual")
     rotation = pw.ForeignKeyField(Rotation, null=True, on_delete="SET NULL", backref="+", index=False)
     author = pw.ForeignKeyField(Person, null=True, backref="+")
-    created = pw.DateTimeField(default=dt.datetime.now)
+    created = pw.DateTimeField(default=clock.now)
 
     class Meta:
         indexes = (
@@ -136,7 +137,7 @@ class Leave(BaseModel):
     kind = pw.CharField(default="leave")
     note = pw.TextField(default="")
     author = pw.ForeignKeyField(Person, null=True, backref="+")
-    created = pw.DateTimeField(default=dt.datetime.now)
+    created = pw.DateTimeField(default=clock.now)
 
     class Meta:
         table_name = "leave"

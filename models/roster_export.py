@@ -15,6 +15,7 @@ from typing import Callable
 
 from .errors import N_
 from .roster import ROLE_NAMES, Duty, check_range, duties_between
+from . import clock
 
 FORMATS = ("csv", "ics")
 CSV_COLUMNS = (N_("date"), N_("shift"), N_("start"), N_("end"), N_("post"), N_("role"), N_("person"))
@@ -61,12 +62,13 @@ def fold(line: str) -> str:
 
 
 def _stamp(value: dt.datetime) -> str:
-    return value.strftime("%Y%m%dT%H%M%S")
+    """A stored time in UTC: explicit, so a calendar in another zone shows the right hour."""
+    return clock.to_utc(value).strftime("%Y%m%dT%H%M%SZ")
 
 
 def to_ics(rows: list[Duty], translate: Callable[[str], str] = _same, calendar_name: str = "Duty Desk",
            now: dt.datetime | None = None) -> str:
-    stamp = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = (now or clock.now_utc()).astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")  # aware
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Duty Desk//Roster//EN", "CALSCALE:GREGORIAN",
              "METHOD:PUBLISH", f"X-WR-CALNAME:{escape(calendar_name)}"]
     for d in rows:

@@ -23,6 +23,7 @@ from .org import Person
 from .roster import (ROLES, Post, Rotation, RotationMember, Shift, _as_date,
                      _as_datetime, _ts, check_range, parse_time, shift_span)
 from .session import require
+from . import clock
 
 OFF = ("-", "off", "休")
 _STEP = re.compile(r"^(?P<key>[^*×x]+?)\s*(?:[*×x]\s*(?P<n>\d+))?$")
@@ -318,7 +319,7 @@ def _leave(plan: _Plan) -> dict[int, list[tuple[dt.date, dt.date]]]:
 def _rows(plan: _Plan, skips, taken, leave, author: int | None, report: GenerateReport) -> list[tuple]:
     """The new duties as insert parameters, day by day within each rotation."""
     first_day = plan.first_day
-    created = _ts(dt.datetime.now())
+    created = _ts(clock.now())
     n_days = (plan.last_day - first_day).days + 1
     slots: dict[tuple[int, int], tuple] = {}  # (day offset, shift) → its day and times, as values and text
     last_end: dict[int, dt.datetime] = {}

@@ -22,6 +22,7 @@ from .periods import parse
 from .score_access import FULL, PEER, access_to, peer_sheets, require_person, sees_all, viewer
 from .scoring import (DEFAULT_BANDS, CriterionParts, Total, criterion_score, rule_points,
                       total)
+from . import clock
 
 GAP_SHARE = 0.3  # self and supervisor this far apart (share of the item's maximum) is flagged
 
@@ -78,7 +79,7 @@ def list_periods() -> list[PeriodInfo]:
 
 def default_period(today: dt.date | None = None) -> PeriodInfo | None:
     """The most recent period that has ended, else the newest one."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     periods = list_periods()
     ended = [p for p in periods if p.ends <= today]
     if ended:

@@ -20,6 +20,7 @@ from .positions import DEFAULT_SCHEME
 from .scoring import check_points, check_weights
 from .score_access import NOT_YOURS, is_peer, sees_all
 from .session import Actor, PermissionDenied, require
+from . import clock
 
 SCOPES = ("matching", "all")  # people whose own period is the period's kind, or everyone
 
@@ -39,14 +40,14 @@ def ensure_unlocked(sheet: Scoresheet) -> None:
 
 def _event(sheet: Scoresheet, actor: Actor, action: str, to_state: str, reason: str = "") -> None:
     SheetEvent.create(sheet=sheet, actor_id=actor.id, action=action, from_state=sheet.state,
-                      to_state=to_state, reason=reason, at=dt.datetime.now())
+                      to_state=to_state, reason=reason, at=clock.now())
     sheet.state = to_state
-    sheet.updated = dt.datetime.now()
+    sheet.updated = clock.now()
     sheet.save(only=[Scoresheet.state, Scoresheet.updated])
 
 
 def _touch(sheet_id: int) -> None:
-    Scoresheet.update(updated=dt.datetime.now()).where(Scoresheet.id == sheet_id).execute()
+    Scoresheet.update(updated=clock.now()).where(Scoresheet.id == sheet_id).execute()
 
 
 # ---- opening a period -------------------------------------------------------------------
@@ -99,7 +100,7 @@ def open_period(key: str, scope: str = "matching") -> tuple[int, int]:
     with bulk(("scoresheet", "appraisal_period", "sheet_item", "adjustment"), what="open period", period=span.key, scope=scope) as summary:
         period, _created = AppraisalPeriod.get_or_create(
             key=span.key, defaults={"kind": span.kind, "starts": span.starts, "ends": span.ends,
-                                    "opened_by": actor.id, "opened_at": dt.datetime.now()})
+                                    "opened_by": actor.id, "opened_at": clock.now()})
         default = Scheme.get_or_none(Scheme.key == DEFAULT_SCHEME)
         bands: dict[int, list[tuple[str, str, float]]] = {s.id: [] for s in Scheme.select(Scheme.id)}
         for b in Band.select().order_by(Band.min_score.desc()):
@@ -108,7 +109,7 @@ def open_period(key: str, scope: str = "matching") -> tuple[int, int]:
         if bands:
             values = ", ".join("(?, ?)" for _ in bands)
             params = [x for scheme_id, rows in bands.items() for x in (scheme_id, encode_bands(rows))]
-            now = dt.datetime.now()
+            now = clock.now()
             cursor = db.execute_sql(_OPEN_SHEETS_SQL.format(bands=values), (
                 *params, period.id, now, now, default.id if default else None, scope, span.kind, period.id))
             added = max(cursor.rowcount or 0, 0)
@@ -150,10 +151,10 @@ def rate(sheet_id: int, seq: int, points: float, comment: str = "", as_peer: boo
     points = check_points(points, item.max_points)
     slot = (actor.id or 0) if side == "peer" else 0
     (Rating.insert(sheet=sheet.id, item=item.id, rater=side, slot=slot, rater_id=actor.id, points=points,
-                   comment=(comment or "").strip(), updated=dt.datetime.now())
+                   comment=(comment or "").strip(), updated=clock.now())
      .on_conflict(conflict_target=[Rating.item, Rating.rater, Rating.slot],
                   update={Rating.points: points, Rating.comment: (comment or "").strip(),
-                          Rating.rater_id: actor.id, Rating.updated: dt.datetime.now()})
+                          Rating.rater_id: actor.id, Rating.updated: clock.now()})
      .execute())
     _touch(sheet.id)
     return side
@@ -258,7 +259,7 @@ def set_weights(sheet_id: int, self_w: float, supervisor_w: float, peer_w: float
     ensure_unlocked(sheet)
     weights = check_weights(self_w, supervisor_w, peer_w)
     Scoresheet.update(weight_self=weights["self"], weight_supervisor=weights["supervisor"],
-                      weight_peer=weights["peer"], updated=dt.datetime.now()).where(Scoresheet.id == sheet.id).execute()
+                      weight_peer=weights["peer"], updated=clock.now()).where(Scoresheet.id == sheet.id).execute()
     SheetEvent.create(sheet=sheet, actor_id=actor.id, action="weights", from_state=sheet.state,
                       to_state=sheet.state, reason=f"{weights['self']:g}/{weights['supervisor']:g}/{weights['peer']:g}")
 
@@ -284,7 +285,7 @@ def set_caps(sheet_id: int, deduction_cap: float | None, bonus_cap: float | None
         if value is not None and value < 0:
             raise ValidationError(N_("A cap cannot be below 0."), field=name)
     Scoresheet.update(deduction_cap=deduction_cap, bonus_cap=bonus_cap,
-                      updated=dt.datetime.now()).where(Scoresheet.id == sheet.id).execute()
+                      updated=clock.now()).where(Scoresheet.id == sheet.id).execute()
 
 
 def sheet_id_for(period_key: str, person_id: int) -> int | None:

@@ -18,6 +18,7 @@ from .errors import N_, DutyError, ValidationError
 from .org import Person
 from .roster import Assignment, Post, Shift, double_booking, duty
 from .session import require
+from . import clock
 
 STATUSES = {  # status → msgid of its name
     "requested": N_("asked"),
@@ -101,7 +102,7 @@ def request_swap(assignment_id: int, colleague_id: int | None, colleague_assignm
     return SwapRequest.insert(assignment=assignment_id, colleague_assignment=colleague_assignment_id,
                               day=mine.day, shift=mine.shift_id, post=mine.post_id, requester=mine.person_id,
                               colleague=colleague_id, reason=(reason or "").strip(),
-                              requested_at=dt.datetime.now()).execute()
+                              requested_at=clock.now()).execute()
 
 
 def _check_fits(mine, colleague_id: int, theirs) -> None:
@@ -129,7 +130,7 @@ def accept_swap(swap_id: int) -> None:
         raise DutyError(N_("Only the colleague asked can accept this swap."))
     if swap.status != "requested":
         raise DutyError(N_("This swap has been accepted already."))
-    swap.status, swap.accepted_at = "accepted", dt.datetime.now()
+    swap.status, swap.accepted_at = "accepted", clock.now()
     swap.save()
 
 
@@ -144,7 +145,7 @@ def decline_swap(swap_id: int, note: str = "") -> None:
         swap.status = "declined"
     else:
         raise DutyError(N_("Only the two colleagues or a shift lead can close this swap."))
-    swap.decided_at, swap.decided_by, swap.note = dt.datetime.now(), actor.id, (note or "").strip()
+    swap.decided_at, swap.decided_by, swap.note = clock.now(), actor.id, (note or "").strip()
     swap.save()
 
 
@@ -178,7 +179,7 @@ def approve_swap(swap_id: int, note: str = "") -> None:
         if theirs is not None:
             Assignment.update(person=swap.requester_id, source="swap").where(
                 Assignment.id == theirs.assignment_id).execute()
-    swap.status, swap.decided_at, swap.decided_by = "approved", dt.datetime.now(), actor.id
+    swap.status, swap.decided_at, swap.decided_by = "approved", clock.now(), actor.id
     swap.note = (note or "").strip()
     swap.save()
 

@@ -30,6 +30,7 @@ from tui.text import cell_pad
 
 from .roster_dialogs import (ChooseDuty, ExportDialog, FairnessDialog, LeaveDialog, PersonPicker, RotationDialog,
                              ShiftDialog, SwapDialog, SwapsDialog)
+from models import clock
 
 WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
 SHORT = {"no_lead": N_("no lead"), "rest": N_("rest"), "leave": N_("leave"), "double": N_("double")}
@@ -44,7 +45,7 @@ NEEDS = {"assign": "roster.edit", "remove": "roster.edit", "toggle_role": "roste
 
 def today() -> dt.date:
     """The day the screen opens on (tests pin it)."""
-    return dt.date.today()
+    return clock.today()
 
 
 class RosterScreen(DutyScreen):

@@ -24,11 +24,12 @@ from models.errors import ValidationError
 from tui.base import DutyModal
 from tui.i18n import N_, _, error_text, pick
 from tui.text import cell_pad, number
+from models import clock
 
 
 def clock() -> dt.datetime:
     """Now, for "on duty now" (tests pin it)."""
-    return dt.datetime.now()
+    return clock.now()
 
 
 def duty_label(d: roster.Duty) -> str:

@@ -27,6 +27,7 @@ from models.session import current_actor
 from tui.base import DutyScreen
 from tui.i18n import N_, _, is_zh, pick
 from tui.linetable import Column, LineTable
+from models import clock
 
 SORTS = ("department", "score", "name", "state")
 SORT_NAMES = {"department": N_("by department"), "score": N_("by score"), "name": N_("by name"), "state": N_("by state")}
@@ -240,7 +241,7 @@ class ScoresScreen(DutyScreen):
     def action_open_period(self) -> None:
         from .score_dialogs import OpenPeriodDialog
 
-        suggestion = last_completed("quarter", dt.date.today()).key
+        suggestion = last_completed("quarter", clock.today()).key
 
         def opened(answer):
             if not answer:

@@ -1,9 +1,14 @@
 """An invented organisation to explore at once: staff over the seed positions and the duty office.
 
-Every name here is made up from common surnames and given names; none comes from the
-documents. ``build(people=…, days=…)`` scales up for benchmarks (1,000 staff and a year of
-duty in seconds): rows go in with ``insert_many`` inside one transaction per step.
-Later steps (roster, log, scores) live in their own modules, listed in ``STEPS``.
+Every name here is made up from common surnames and given names; none is a name the
+documents give to a real person (``REAL_NAMES``). ``build(people=…, days=…)`` scales up for
+benchmarks (1,000 staff and a year of duty in seconds): rows go in with ``insert_many``
+inside one transaction per step. Later steps (roster, log, scores) live in their own
+modules, listed in ``STEPS``.
+
+The whole demo lives at one moment, ``DemoContext.now`` (noon of ``today``): the clock is
+frozen there while it is built, so every step agrees on "now", and the same seed and the
+same ``today`` give the same database, row for row.
 """
 
 from __future__ import annotations
@@ -17,11 +22,17 @@ from models.db import writes
 from models.org import Person, Position
 
 from . import loader
+from models import clock
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = ("晓东", "海燕", "志强", "丽娟", "建华", "雪梅", "国庆", "文静", "子轩", "欣怡", "浩然", "梓涵",
          "立新", "春花", "宏伟", "秀英", "明辉", "玉兰", "俊杰", "婷婷", "伟", "敏", "静", "磊", "洋", "艳",
          "勇", "军", "杰", "娜", "涛", "超", "秀兰", "霞", "平", "刚", "桂英", "晨", "宇航", "思远")
+
+# Names the documents give to real people beside their titles: never a demo name.
+REAL_NAMES = frozenset(("谢康廷", "郑同防", "许晓明", "郑同山", "颜洋洋", "周彩红", "张继平", "焦大林", "李宁", "高杰"))
+DEMO_TIME = dt.time(12)  # the demo is "as of" noon of its day, mid-way through the day shift
+FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2100, 12, 31)  # days a demo may be built for
 
 # Steps that later areas add: modules in seed/ with ``build(ctx)``.
 STEPS: list[str] = ["seed.demo_accounts", "seed.demo_roster", "seed.demo_log", "seed.demo_scores"]
@@ -42,12 +53,19 @@ class DemoContext:
     def first_day(self) -> dt.date:
         return self.today - dt.timedelta(days=self.days - 1)
 
+    @property
+    def now(self) -> dt.datetime:
+        """The demo's moment: what every step takes as "now"."""
+        return dt.datetime.combine(self.today, DEMO_TIME)
+
 
 def invented_names(count: int, rng: random.Random) -> list[str]:
     names: list[str] = []
     seen = set()
     while len(names) < count:
         name = rng.choice(SURNAMES) + rng.choice(GIVEN)
+        if name in REAL_NAMES:
+            continue
         if name in seen:
             name += str(len(names))  # large demos run out of pairs
         seen.add(name)
@@ -72,7 +90,7 @@ def _staff(ctx: DemoContext) -> None:
                                     "001-warehouse-deputy-director") if k in positions]
     office = [pid for key, pid in positions.items() if key.startswith(("003-", "001-office"))] or list(positions.values())
     rows = []
-    now = dt.datetime.now()
+    now = ctx.now
     for n, (name, role) in enumerate(zip(invented_names(ctx.people, ctx.rng), role_plan(ctx.people))):
         if role == "officer" and ruled and n % 3 == 0:
             position = ruled[n % len(ruled)]
@@ -90,14 +108,19 @@ def _staff(ctx: DemoContext) -> None:
 
 
 def build(people: int = 30, days: int = 28, seed: int = 7, today: dt.date | None = None) -> DemoContext:
-    """Load the seed positions, then add invented staff and every later demo step."""
+    """Load the seed positions, then add invented staff and every later demo step, all as
+    of noon of *today* (default: the clock's today)."""
     if people < 4:
         raise ValueError("a demo needs at least 4 people")
-    loader.load()
-    ctx = DemoContext(people=people, days=days, today=today or dt.date.today(), rng=random.Random(seed))
-    _staff(ctx)
-    for step in STEPS:
-        importlib.import_module(step).build(ctx)
+    today = today or clock.today()
+    if not FIRST_DAY <= today <= LAST_DAY:
+        raise ValueError(f"a demo is built for a day between {FIRST_DAY} and {LAST_DAY}")
+    ctx = DemoContext(people=people, days=days, today=today, rng=random.Random(seed))
+    with clock.frozen_at(ctx.now):
+        loader.load()
+        _staff(ctx)
+        for step in STEPS:
+            importlib.import_module(step).build(ctx)
     return ctx
 
 

@@ -68,7 +68,7 @@ def _duty_people(ctx, day: dt.date) -> list[tuple[int, str, dt.datetime, dt.date
 def plan(ctx, density: float = 1.0) -> Iterator[tuple]:
     """Entries for every day of the demo, in time order: (at, author, category, post, shift, text, amount)."""
     rng: random.Random = ctx.rng
-    now = dt.datetime.now()
+    now = ctx.now
     for n in range(ctx.days):
         day = ctx.first_day + dt.timedelta(days=n)
         duties = _duty_people(ctx, day)
@@ -151,7 +151,7 @@ def fill(rows: Iterator[tuple]) -> int:
 def _aftermath(ctx) -> str:
     """Acknowledge past emergencies, decide expenses, open follow-ups, hand over past shifts."""
     rng = ctx.rng
-    now = dt.datetime.now()
+    now = ctx.now
     leads = [p["id"] for p in ctx.staff if p["role"] == "lead"] or [p["id"] for p in ctx.staff]
     officers = [p["id"] for p in ctx.staff if p["role"] == "officer"] or leads
     for eid, at in db.execute_sql("SELECT id, at FROM log_entry WHERE severity = 'emergency'").fetchall():
@@ -185,7 +185,7 @@ def _handovers(ctx) -> int:
     leads = [p["id"] for p in ctx.staff if p["role"] == "lead"] or [p["id"] for p in ctx.staff]
     shift = standard_shift(dt.datetime.combine(ctx.first_day, dt.time(8)))
     count = 0
-    while shift.end < dt.datetime.now():
+    while shift.end < ctx.now:
         out, inc = rng.sample(leads, 2) if len(leads) > 1 else (leads[0], leads[0])
         closed = shift.end + dt.timedelta(minutes=rng.choice((-20, -10, -5, 0, 5, 50)))
         report = f"# Handover report: {shift.label}\n\n- 本班正常，详见值班记录。\n"
@@ -217,7 +217,7 @@ def _build(ctx) -> None:
         from models import followups, handover, patrols
 
         start = dt.datetime.combine(ctx.first_day, dt.time())
-        end = min(dt.datetime.now(), dt.datetime.combine(ctx.today + dt.timedelta(days=1), dt.time()))
+        end = ctx.now
         patrols.detect_missed(start, end)
         handover.record_handover_facts(start, end)
         followups.record_overdue(end)

@@ -77,15 +77,10 @@ def _build(ctx) -> None:
     ctx.notes.append(f"{added} duties")
 
 
-def _now(ctx) -> dt.datetime:
-    """The demo's "now": the real time when it is built for today, else noon of its last day."""
-    return dt.datetime.now() if ctx.today == dt.date.today() else dt.datetime.combine(ctx.today, dt.time(12))
-
-
 def _candidates(ctx, post_id: int, shift_id: int | None = None, role: str | None = None) -> list[list[Assignment]]:
     """Duties at a post to make a problem of, best first: this week's not begun yet (soonest
     first), this week's already begun (latest first), then next week's."""
-    monday, now = week_of(ctx.today), _now(ctx)
+    monday, now = week_of(ctx.today), ctx.now
     sunday = monday + dt.timedelta(days=6)
     query = Assignment.select().where(Assignment.post == post_id, Assignment.day >= monday,
                                       Assignment.day <= sunday + dt.timedelta(days=7))
@@ -153,10 +148,10 @@ def _check_ins(ctx) -> None:
     A year for a thousand people is some 140,000 rows: they go in with ``executemany``
     under one summary audit event rather than row by row.
     """
-    now = _now(ctx)
+    now = ctx.now
     rng = ctx.rng
     rows, found = [], []
-    created = f"{dt.datetime.now():%Y-%m-%d %H:%M:%S}"
+    created = f"{now:%Y-%m-%d %H:%M:%S}"
 
     def fact(pid, code, at, source, aid, detail):
         found.append((pid, code, f"{at:%Y-%m-%d %H:%M:%S}", source, aid, detail, created))

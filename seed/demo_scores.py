@@ -72,7 +72,7 @@ def _ratings(ctx, sheet_ids: dict[int, int], states: dict[int, str], supervisors
     people = [p["id"] for p in ctx.staff]
     # peers are colleagues of the same department, as models.score_access lets them rate
     department = dict(Person.select(Person.id, Position.department).join(Position).tuples())
-    now = dt.datetime.now()
+    now = ctx.now
     rows = []
 
     def half(value, top):
@@ -113,6 +113,7 @@ def _workflow(ctx, period_id: int, sheet_ids: dict[int, int], states: dict[int, 
              "acknowledged": ["self_assessed", "reviewed", "approved", "acknowledged"]}
     events = []
     when = dt.datetime.combine(ends, dt.time(9))
+    decided = 0  # every fourth decision of the quarter is a rejection, so each quarter has some
     for sid, person_id in sheet_ids.items():
         state = states[sid]
         supervisor = supervisors[sid % len(supervisors)] if supervisors else None
@@ -120,7 +121,8 @@ def _workflow(ctx, period_id: int, sheet_ids: dict[int, int], states: dict[int, 
         for n, (adj_id,) in enumerate(proposals):
             if state in ("draft", "self_assessed") or (state == "reviewed" and n == 0):
                 continue  # left for the supervisor to decide
-            rejected = n % 4 == 3
+            rejected = decided % 4 == 3
+            decided += 1
             Adjustment.update(status="rejected" if rejected else "confirmed",
                               reason=ctx.rng.choice(REJECT_REASONS) if rejected else "",
                               decided_by=supervisor, decided_at=when).where(Adjustment.id == adj_id).execute()

@@ -1,7 +1,14 @@
-"""Shared fixtures: a real SQLite file per test, seeded once per session and copied."""
+"""Shared fixtures: a real SQLite file per test, seeded once per session and copied.
+
+Every test runs on the desk's clock set to ``TEST_NOW`` in ``TEST_ZONE`` (running on from
+there), whatever the machine's date: the suite passes on any day of the year, and under
+``faketime``. Commands run as subprocesses get the same through ``DUTY_NOW``/``DUTY_TZ``.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -12,9 +19,25 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+TEST_NOW = dt.datetime(2026, 11, 20, 12, 0)  # the demo fixture's moment: noon of its day
+TEST_ZONE = "Asia/Shanghai"
+os.environ["DUTY_NOW"] = TEST_NOW.isoformat()
+os.environ["DUTY_TZ"] = TEST_ZONE
+
+from models import clock  # noqa: E402
 from models import db as dbmod  # noqa: E402
 from models.schema import open_database  # noqa: E402
 from models.session import SYSTEM, Actor, sign_in  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _desk_clock():
+    """Each test starts at ``TEST_NOW``, in ``TEST_ZONE``."""
+    clock.set_zone(TEST_ZONE)
+    clock.start_at(TEST_NOW)
+    yield
+    clock.set_zone(TEST_ZONE)
+    clock.start_at(TEST_NOW)
 
 
 @pytest.fixture(scope="session")
@@ -31,13 +54,11 @@ def _seeded_template(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def _demo_template(tmp_path_factory) -> Path:
-    import datetime as dt
-
     from seed import demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     open_database(path)
-    demo.build(people=30, days=28, today=dt.date(2026, 11, 20))
+    demo.build(people=30, days=28, today=TEST_NOW.date())
     dbmod.db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     dbmod.close()
     return path

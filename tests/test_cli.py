@@ -90,3 +90,31 @@ def test_the_console_script_runs_without_a_traceback(tmp_path):
     result = subprocess.run([sys.executable, "-m", "tui", "--db", str(tmp_path), "check"],
                             capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 1 and "Traceback" not in result.stderr and result.stderr.strip()
+
+
+def test_demo_for_a_chosen_day(tmp_path, capsys):
+    db = tmp_path / "d.db"
+    code, out, _ = run(capsys, "--db", str(db), "demo", "--people", "8", "--days", "3", "--today", "2027-01-01")
+    assert code == 0 and "as of 2027-01-01 12:00" in out
+    dbmod.connect(db)
+    latest = dbmod.db.execute_sql("SELECT max(at) FROM log_entry").fetchone()[0]
+    assert latest.startswith("2027-01-01 1")  # the morning of that day, nothing after its noon
+
+
+def test_a_bad_demo_day_is_one_sentence_and_writes_nothing(tmp_path, capsys):
+    db = tmp_path / "bad.db"
+    for value in ("tomorrow", "2027-02-30", "1999-12-31", "2101-01-01", ""):
+        code, out, err = run(capsys, "--db", str(db), "demo", "--today", value)
+        assert code == 2 and err.count("\n") == 1 and "--today" in err and repr(value) in err, err
+        assert not db.exists()
+
+
+def test_a_bad_zone_or_clock_is_one_sentence(tmp_path, capsys, monkeypatch):
+    db = tmp_path / "z.db"
+    monkeypatch.setenv("DUTY_TZ", "Nowhere/Atlantis")
+    code, _out, err = run(capsys, "--db", str(db), "seed")
+    assert code == 2 and "Nowhere/Atlantis" in err and err.count("\n") == 1 and not db.exists()
+    monkeypatch.setenv("DUTY_TZ", "Asia/Shanghai")
+    monkeypatch.setenv("DUTY_NOW", "noonish")
+    code, _out, err = run(capsys, "--db", str(db), "seed")
+    assert code == 2 and "noonish" in err and not db.exists()

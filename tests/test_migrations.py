@@ -82,3 +82,28 @@ def test_wal_foreign_keys_and_a_fixed_sqlite(empty_db):
     assert version >= (3, 51, 3), "this SQLite has the WAL-reset corruption bug"
     # The interpreter's own sqlite3 may be older (3.40.1 here): we must not be running on it.
     assert type(dbmod.db.obj).__name__ == "CySqliteDatabase"
+
+
+def test_audit_triggers_move_to_the_desks_clock(tmp_path):
+    """A 0006 database stamped audit events with SQLite's own 'now'; 0007 renews the triggers."""
+    import datetime as dt
+
+    from models import audit, clock
+
+    path = tmp_path / "v6.db"
+    connect(path)
+    schema.upgrade(target="0006_accounts")
+    old = audit.trigger_sql(dbmod.db, "department")[3].replace(
+        "duty_now()", "strftime('%Y-%m-%d %H:%M:%f', 'now', 'localtime')")  # as 0006 made it
+    dbmod.db.execute_sql('DROP TRIGGER "audit_department_insert"')
+    dbmod.db.execute_sql(old)
+    assert any("clock" in problem for problem in audit.missing(dbmod.db))
+    dbmod.db.execute_sql("INSERT INTO department (key, name_zh, name_en, sort) VALUES ('d', '值班室', 'Duty Office', 0)")
+    assert schema.upgrade() == ["0007_audit_clock"]
+    assert audit.missing(dbmod.db) == []
+    with clock.frozen_at(dt.datetime(2031, 5, 6, 7, 8, 9)):
+        dbmod.db.execute_sql("INSERT INTO department (key, name_zh, name_en, sort) VALUES ('e', '仓库', 'Store', 1)")
+    stamps = [at for (at,) in dbmod.db.execute_sql("SELECT at FROM audit_event WHERE table_name = 'department'")]
+    assert len(stamps) == 2 and stamps[1] == "2031-05-06 07:08:09.000"
+    assert Department.select().count() == 2
+    dbmod.close()

@@ -12,6 +12,7 @@ import logging
 import sys
 from pathlib import Path
 
+from models import clock
 from models.errors import DutyError
 
 from .i18n import _, detect_language, error_text, set_language
@@ -56,6 +57,11 @@ def main(argv: list[str] | None = None) -> int:
     set_language(detect_language(known.lang))
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(message)s")
+    try:
+        clock.from_environment()  # DUTY_TZ and DUTY_NOW, checked before anything is opened
+    except clock.ClockError as exc:
+        print(_("Cannot start: {reason} (check DUTY_TZ and DUTY_NOW).").format(reason=exc), file=sys.stderr)
+        return 2
     try:
         if args.version:
             return version(args)

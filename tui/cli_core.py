@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 
 from .i18n import _
@@ -14,6 +15,8 @@ def register(sub) -> None:
     p.add_argument("--people", type=int, default=30, help=_("how many staff (default 30)"))
     p.add_argument("--days", type=int, default=28, help=_("how many days of duty (default 28)"))
     p.add_argument("--seed", type=int, default=7, help=_("random seed (default 7)"))
+    p.add_argument("--today", metavar="YYYY-MM-DD",
+                   help=_("the day the demo is built for, as of noon (default: today)"))
     p.set_defaults(run=demo)
     p = sub.add_parser("check", help=_("check the database: integrity, foreign keys, the logbook's hash chain"))
     p.set_defaults(run=check)
@@ -42,13 +45,25 @@ def demo(args) -> int:
     if args.people < 4 or args.days < 1:
         print(_("A demo needs at least 4 people and 1 day."), file=sys.stderr)
         return 2
+    today = None
+    if args.today is not None:  # checked before the database is touched: nothing is written
+        try:
+            today = dt.date.fromisoformat(args.today.strip())
+        except ValueError:
+            today = None
+        if today is None or not demo_data.FIRST_DAY <= today <= demo_data.LAST_DAY:
+            print(_("--today takes a date between {first} and {last}, such as 2027-01-01; "
+                    "got {value!r}.").format(first=demo_data.FIRST_DAY, last=demo_data.LAST_DAY,
+                                             value=args.today), file=sys.stderr)
+            return 2
     path = open_db(args)
     if demo_data.has_staff():
         print(_("{path} already has staff; demo data goes into a new database (use --db).").format(path=path),
               file=sys.stderr)
         return 1
-    ctx = demo_data.build(people=args.people, days=args.days, seed=args.seed)
-    print(_("{path}: demo data added ({notes}).").format(path=path, notes=", ".join(ctx.notes)))
+    ctx = demo_data.build(people=args.people, days=args.days, seed=args.seed, today=today)
+    print(_("{path}: demo data added as of {moment} ({notes}).").format(
+        path=path, moment=f"{ctx.now:%Y-%m-%d %H:%M}", notes=", ".join(ctx.notes)))
     return 0
 
 

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from .i18n import _, pick
+from models import clock
 
 
 def register(sub) -> None:
@@ -33,7 +34,7 @@ def export(args) -> int:
     from .cli import open_db
 
     open_db(args)
-    first = roster.parse_day(args.first, "from") if args.first else roster.week_of(dt.date.today())
+    first = roster.parse_day(args.first, "from") if args.first else roster.week_of(clock.today())
     last = roster.parse_day(args.last, "to") if args.last else first + dt.timedelta(days=27)
     person_id = roster.find_person(args.person) if args.person else None
     rows = roster_export.duties(first, last, person_id)
@@ -56,7 +57,7 @@ def now(args) -> int:
     from .cli import open_db
 
     open_db(args)
-    at = dt.datetime.now()
+    at = clock.now()
     duties = roster.on_duty(at)
     if not duties:
         print(_("Nobody is on duty at {time}: the roster has a gap.").format(time=f"{at:%H:%M}"))

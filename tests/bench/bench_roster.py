@@ -27,6 +27,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from models import clock
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -53,7 +54,7 @@ def build(folder: Path):
 
     open_database(folder / "bench.db")
     with acting_as(SYSTEM):
-        now = dt.datetime.now()
+        now = clock.now()
         Person.insert_many([{"name": f"员工{n:04d}", "role": "lead" if n % 5 == 0 else "officer", "active": True,
                              "created": now} for n in range(STAFF)]).execute()
         people = [p.id for p in Person.select(Person.id).order_by(Person.id)]
@@ -214,7 +215,7 @@ async def week_bench() -> dict[str, float]:
             yield Static("", id="s")
 
         def on_key(self, event):
-            self.query_one("#s", Static).update(f"{event.key} {time.time()}")
+            self.query_one("#s", Static).update(f"{event.key} {time.monotonic()}")
 
     frames, bare_trips = [], []
     bare = Bare()

@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from models import db as dbmod  # noqa: E402
 from models.schema import open_database  # noqa: E402
+from models import clock
 
 STAFF, FACTS = 1000, 200_000
 RUNS = 5
@@ -58,7 +59,7 @@ def build(path: Path) -> None:
     with acting_as(SYSTEM):
         for n, code in enumerate(FACT_CODES):
             add_rule(duty.id, f"bench {code}", "deduction", 1 + n % 3, cap=None if n % 2 else 20, code=code)
-    now = dt.datetime.now()
+    now = clock.now()
     with dbmod.db.atomic():
         Person.insert_many([{"name": f"staff{n}", "position": duty.id, "role": "officer", "active": True,
                              "created": now} for n in range(STAFF)]).execute()

@@ -9,6 +9,7 @@ import pytest
 from models import facts, followups, handover, log_entries, log_query, patrols
 from models.errors import DutyError, ValidationError
 from models.session import SYSTEM, PermissionDenied, acting_as
+from models import clock
 
 
 def test_followup_lifecycle(office, monkeypatch):
@@ -24,9 +25,9 @@ def test_followup_lifecycle(office, monkeypatch):
     assert abs((item.due_at - item.opened_at) - dt.timedelta(hours=24)) < dt.timedelta(minutes=1)
     assert log_query.row(meeting).followup == "open"
     # It carries over to the next shift while open.
-    assert [f.id for f in followups.open_followups(dt.datetime.now() + dt.timedelta(hours=13))] == [fid]
+    assert [f.id for f in followups.open_followups(clock.now() + dt.timedelta(hours=13))] == [fid]
     # Past the deadline it stands out, and becomes a fact against its owner.
-    later = dt.datetime.now() + dt.timedelta(hours=25)
+    later = clock.now() + dt.timedelta(hours=25)
     assert [f.id for f in followups.overdue(later)] == [fid]
     with pytest.raises(PermissionDenied):
         followups.record_overdue(later)  # nobody signed in
@@ -85,7 +86,7 @@ def test_missed_patrols_become_facts(office):
 
 
 def test_handover_report_and_countersign(office):
-    now = dt.datetime.now().replace(microsecond=0)
+    now = clock.now().replace(microsecond=0)
     with acting_as(office.officer):
         log_entries.add("p: @东门 巡逻正常")
         fault = log_entries.add("f: @机房 UPS 报警")

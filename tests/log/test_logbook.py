@@ -13,6 +13,7 @@ from models.db import db
 from models.errors import DutyError, ValidationError
 from models.logbook import LogEntry
 from models.session import PermissionDenied, acting_as
+from models import clock
 
 
 def test_entries_are_stamped_with_author_time_shift_and_post(office):
@@ -209,7 +210,7 @@ def test_filters(office):
     assert list(log_query.filtered_seqs(F(post="西门"))) == [2, 3]
     assert list(log_query.filtered_seqs(F(severity="emergency"))) == [3]
     assert list(log_query.filtered_seqs(F(author_id=office.lead.id))) == [3]
-    today = dt.date.today()
+    today = clock.today()
     assert len(log_query.filtered_seqs(F(start=today, end=today))) == 3
     assert len(log_query.filtered_seqs(F(end=today - dt.timedelta(days=2)))) == 0
     assert [r.seq for r in log_query.rows_for([1, 3])] == [1, 3]

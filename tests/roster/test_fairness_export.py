@@ -67,8 +67,9 @@ def test_ics_export_is_rfc5545(exported):
     assert lines[0] == "BEGIN:VCALENDAR" and lines[-2] == "END:VCALENDAR" and lines[-1] == ""
     assert all(len(line.encode()) <= 75 for line in lines)
     unfolded = text.replace("\r\n ", "")
-    assert "DTSTART:20261116T200000\r\n" in unfolded
-    assert "DTEND:20261117T080000\r\n" in unfolded
+    # 20:00–08:00 in the desk's zone (the tests' Asia/Shanghai, UTC+8), written in UTC
+    assert "DTSTART:20261116T120000Z\r\n" in unfolded
+    assert "DTEND:20261117T000000Z\r\n" in unfolded
     assert "LOCATION:大门\\, 东侧\\; 夜间\r\n" in unfolded
     assert unfolded.count("BEGIN:VEVENT") == 1
     assert "UID:duty-" in unfolded

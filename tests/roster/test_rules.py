@@ -10,6 +10,7 @@ from models.roster import Assignment, Shift
 from models.session import PermissionDenied, acting_as
 
 from .conftest import DAY1
+from models import clock
 
 D2 = DAY1 + dt.timedelta(days=1)
 
@@ -168,7 +169,7 @@ def test_a_double_booking_in_the_data_is_found_and_cannot_be_accepted(office):
     row = Assignment.get()
     Assignment.insert(person=office.off1, day=DAY1, shift=office.day, post=office.patrol, role="officer",
                       starts_at=row.starts_at + dt.timedelta(hours=1), ends_at=row.ends_at, source="manual",
-                      created=dt.datetime.now()).execute()
+                      created=clock.now()).execute()
     doubles = [w for w in coverage.check(DAY1, DAY1).warnings if w.kind == "double"]
     assert len(doubles) == 1 and doubles[0].person_id == office.off1
     with acting_as(office.as_lead):

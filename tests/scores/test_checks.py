@@ -15,6 +15,7 @@ from models.scoresheets import approve, open_period, submit_review, submit_self
 from models.session import SYSTEM, acting_as
 
 from .conftest import at, rate_all
+from models import clock
 
 
 @pytest.fixture
@@ -100,9 +101,9 @@ def test_opening_is_one_bulk_change_of_the_audit_trail(office):
 
 def test_opening_again_adds_only_the_missing_sheets_with_their_items(office, september):
     duty = Position.get(Position.key == "002-duty-officer")
-    newcomer = Person.create(name="新同事", position=duty, role="officer", created=dt.datetime.now())
-    Person.create(name="离职者", position=duty, role="officer", active=False, created=dt.datetime.now())
-    nowhere = Person.create(name="无岗位", position=None, role="officer", created=dt.datetime.now())
+    newcomer = Person.create(name="新同事", position=duty, role="officer", created=clock.now())
+    Person.create(name="离职者", position=duty, role="officer", active=False, created=clock.now())
+    nowhere = Person.create(name="无岗位", position=None, role="officer", created=clock.now())
     with acting_as(SYSTEM):
         _pid, added = open_period("2026-09", scope="all")
     assert added == 2  # the newcomer and the person without a position; not the one who left

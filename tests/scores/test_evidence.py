@@ -22,12 +22,13 @@ from tui.base import DutyScreen
 
 from .conftest import at
 from .test_screen import open_row_of, until
+from models import clock
 
 
 def test_each_kind_of_evidence_points_at_its_screen(office):
     with acting_as(office.supervisor):
         entry = log_entries.add_entry("other", "月度安全会议")
-        follow_up = followups.open_followup(entry, office.officer.id, dt.datetime.now() + dt.timedelta(days=2),
+        follow_up = followups.open_followup(entry, office.officer.id, clock.now() + dt.timedelta(days=2),
                                             "会议纪要")
     when = at(3)
     assert evidence_for("log", 7, when) == Evidence("log", (("show_entry", 7),))
