@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import itertools
+import logging
 import os
 import unicodedata
 from dataclasses import dataclass
@@ -21,10 +23,12 @@ import peewee as pw
 from .audit import recorded_as
 from .base import BaseModel
 from .db import writes
-from .errors import N_, DutyError, ValidationError
+from .errors import N_, DatabaseUnavailable, DutyError, ValidationError
 from .org import Person, Position
 from .session import ROLES, Actor, require
 from . import clock
+
+log = logging.getLogger(__name__)
 
 SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}  # 16 MB and ~50 ms per try
 DKLEN = 32
@@ -68,10 +72,38 @@ class SignInRefused(DutyError):
 # -- validation (pure: fuzzed by the tests) --------------------------------------------
 
 _DIGITS = set("0123456789")
+# Where each digit sits on a phone or door keypad: 1 2 3 / 4 5 6 / 7 8 9 / 0 under 8.
+_KEYPAD = {d: divmod(i, 3) for i, d in enumerate("123456789")} | {"0": (3, 1)}
+
+
+def _repeats_a_pattern(pin: str) -> bool:
+    """1212, 123123 (one block said again) or 1122, 111222 (every digit doubled or more)."""
+    n = len(pin)
+    if any(n % k == 0 and pin == pin[:k] * (n // k) for k in range(1, n)):
+        return True
+    blocks = [len(list(group)) for _digit, group in itertools.groupby(pin)]
+    return len(blocks) > 1 and min(blocks) >= 2
+
+
+def _keypad_lines(pin: str) -> bool:
+    """The PIN is one swipe along the keypad (2580, 0852) or is made of such straight lines
+    of three or more keys (147258369, 789123, 159357): easy to watch and to guess."""
+
+    def straight(part: str) -> bool:
+        keys = [_KEYPAD[d] for d in part]
+        steps = {(b[0] - a[0], b[1] - a[1]) for a, b in zip(keys, keys[1:])}
+        return len(steps) == 1 and max(map(abs, next(iter(steps)))) == 1
+
+    # ends[i]: pin[:i] splits into straight lines of 3+ keys
+    ends = [True] + [False] * len(pin)
+    for i in range(3, len(pin) + 1):
+        ends[i] = any(ends[j] and straight(pin[j:i]) for j in range(0, i - 2))
+    return ends[-1]
 
 
 def validate_pin(pin: str) -> str:
-    """A PIN of 4–12 ASCII digits that is not one digit repeated or a straight run."""
+    """A PIN of 4–12 ASCII digits that an onlooker or a guesser does not get at once:
+    not one digit repeated, a run, a repeated pattern or a straight line on the keypad."""
     if not isinstance(pin, str) or not pin:
         raise ValidationError(N_("Enter a PIN."), field="pin")
     if not set(pin) <= _DIGITS:
@@ -79,8 +111,16 @@ def validate_pin(pin: str) -> str:
     if not PIN_MIN <= len(pin) <= PIN_MAX:
         raise ValidationError(N_("A PIN has {low} to {high} digits."), field="pin", low=PIN_MIN, high=PIN_MAX)
     steps = {(int(b) - int(a)) % 10 for a, b in zip(pin, pin[1:])}
-    if steps in ({0}, {1}, {9}):
-        raise ValidationError(N_("This PIN is too easy to guess: avoid repeated digits and runs like 1234."),
+    if steps == {0}:
+        raise ValidationError(N_("This PIN is too easy to guess: it is one digit repeated, like 1111."), field="pin")
+    if steps in ({1}, {9}):  # up or down by one, round past 0 too (8901)
+        raise ValidationError(N_("This PIN is too easy to guess: it is a run of digits, like 1234 or 9876."),
+                              field="pin")
+    if _repeats_a_pattern(pin):
+        raise ValidationError(N_("This PIN is too easy to guess: it repeats a pattern, like 1212 or 1122."),
+                              field="pin")
+    if _keypad_lines(pin):
+        raise ValidationError(N_("This PIN is too easy to guess: it follows straight lines on the keypad, like 2580."),
                               field="pin")
     return pin
 
@@ -220,6 +260,8 @@ def sign_in_with_pin(person_id: int, pin: str, now: dt.datetime | None = None) -
     if wait:
         raise SignInRefused(N_("Wrong PIN. Too many wrong PINs: wait {seconds} s before the next try."),
                             wait_s=wait, seconds=wait)
+    if not failures:  # the count could not be written (full disk, read-only file)
+        raise SignInRefused(N_("Wrong PIN."))
     return_left = FREE_FAILURES + 1 - failures
     raise SignInRefused(N_("Wrong PIN. {left} more wrong PIN(s) before a wait."), left=return_left)
 
@@ -230,8 +272,13 @@ def _record_success_tx(cred_id: int, now: dt.datetime) -> None:
 
 
 def _record_success(cred_id: int, name: str, now: dt.datetime) -> None:
-    with recorded_as(f"sign-in: {name}"):
-        _record_success_tx(cred_id, now)
+    """Note the sign-in; on a full disk or read-only file it is skipped, not a lock-out:
+    the desk must still open for reading when it cannot be written."""
+    try:
+        with recorded_as(f"sign-in: {name}"):
+            _record_success_tx(cred_id, now)
+    except DatabaseUnavailable as exc:
+        log.warning("sign-in of %s not recorded: %s", name, exc)
 
 
 @writes
@@ -247,8 +294,11 @@ def _record_failure_tx(cred_id: int, now: dt.datetime) -> tuple[int, int, bool]:
 
 
 def _record_failure(cred_id: int, name: str, now: dt.datetime) -> tuple[int, int, bool]:
-    with recorded_as(f"sign-in: {name}"):
-        return _record_failure_tx(cred_id, now)
+    try:
+        with recorded_as(f"sign-in: {name}"):
+            return _record_failure_tx(cred_id, now)
+    except DatabaseUnavailable:  # cannot count it: the PIN is still refused
+        return 0, 0, False
 
 
 def check_pin(person_id: int, pin: str) -> Actor:
@@ -376,8 +426,19 @@ def create_first_admin(name: str, pin: str, repeat: str | None = None) -> Actor:
         return _first_admin_tx(name, pin)
 
 
+DEMO_MARK_KEY = "demo_as_of"  # set by ``duty demo`` only: the moment the demo was built for
+
+
+def demo_as_of() -> str | None:
+    """When the database is a demo, the moment it was built for ("2027-01-01 12:00")."""
+    row = Setting.get_or_none(Setting.key == DEMO_MARK_KEY)
+    return row.value if row else None
+
+
 def demo_pin() -> str | None:
-    """The PIN every demo person shares, when the database holds demo data."""
+    """The PIN every demo person shares: only on a database marked as a demo, never a live one."""
+    if demo_as_of() is None:
+        return None
     row = Setting.get_or_none(Setting.key == "demo_pin")
     return row.value if row else None
 

@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import stat
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from .db import db
 from .errors import N_, DatabaseUnavailable, DutyError
@@ -80,45 +84,149 @@ def daily_backup(keep: int, today: dt.date | None = None) -> Path | None:
     return made
 
 
-def verify_source(path: str | os.PathLike) -> None:
-    """Refuse to restore from a file that is not a sound Duty Desk database."""
-    import cysqlite
+SQLITE_HEADER = b"SQLite format 3\x00"
+FIRST_TABLES = {"schema_migration", "department", "position", "person"}  # every version has them
 
-    path = Path(path).expanduser()
+
+def verify_source(path: str | os.PathLike) -> None:
+    """Refuse to restore from a file that is not a sound Duty Desk database of this version
+    or an earlier one; raises ``DutyError`` naming what is wrong."""
+    with _checked_copy(path):
+        pass
+
+
+@contextmanager
+def _checked_copy(source: str | os.PathLike) -> Iterator[Path]:
+    """A private copy of *source* that passed ``duty check``, brought up to this schema.
+
+    The copy, not the file, is opened and upgraded: the backup is left as it is (no -wal or
+    -shm appear beside it), and what is put back is exactly what was checked.
+    """
+    path = Path(source).expanduser()
     if not path.is_file():
         raise DutyError(N_("There is no file {path}."), path=str(path))
     try:
-        conn = cysqlite.Connection(f"file:{path}?mode=ro", uri=True)
+        with open(path, "rb") as fh:
+            header = fh.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise DutyError(N_("Cannot read the backup {path}: {reason}"), path=str(path),
+                        reason=exc.strerror or str(exc)) from exc
+    if header != SQLITE_HEADER:
+        raise DutyError(N_("The file {path} is not a Duty Desk database (not even a SQLite file): "
+                           "choose a file made by duty backup."), path=str(path))
+    # Beside the database, not in /tmp: the copy is as large as the desk and as private.
+    try:
+        folder = tempfile.TemporaryDirectory(
+            prefix=".duty-restore-", dir=database_path().parent if db.obj is not None else None)
+    except OSError:
+        folder = tempfile.TemporaryDirectory(prefix="duty-restore-")
+    with folder as tmp:
+        copy = Path(tmp) / "backup.db"
         try:
-            ok = conn.execute("PRAGMA integrity_check").fetchall()
+            shutil.copyfile(path, copy)
+            if Path(f"{path}-wal").is_file():  # committed work not yet checkpointed
+                shutil.copyfile(f"{path}-wal", f"{copy}-wal")
+        except OSError as exc:
+            raise DutyError(N_("Cannot read the backup {path}: {reason}"), path=str(path),
+                            reason=exc.strerror or str(exc)) from exc
+        _check_file(path, copy)
+        _check_as_desk(path, copy)
+        yield copy
+
+
+def _check_file(path: Path, copy: Path) -> None:
+    """What can be told without this program's models: Duty Desk tables, version, integrity."""
+    import cysqlite
+
+    from .schema import available, latest_version
+
+    damaged = N_("The file {path} is not a Duty Desk database, or it is damaged.")
+    try:
+        conn = cysqlite.Connection(str(copy))
+        try:
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            applied = ([r[0] for r in conn.execute("SELECT name FROM schema_migration")]
+                       if "schema_migration" in tables else [])
+            integrity = [r[0] for r in conn.execute("PRAGMA integrity_check")]
         finally:
             conn.close()
     except Exception as exc:
-        raise DutyError(N_("The file {path} is not a Duty Desk database, or it is damaged."), path=str(path)) from exc
-    if [r[0] for r in ok] != ["ok"] or not {"schema_migration", "person"} <= tables:
-        raise DutyError(N_("The file {path} is not a Duty Desk database, or it is damaged."), path=str(path))
+        raise DutyError(damaged, path=str(path)) from exc
+    if not FIRST_TABLES <= tables or not applied:
+        raise DutyError(N_("The file {path} is not a Duty Desk database (a SQLite file without its tables): "
+                           "choose a file made by duty backup."), path=str(path))
+    known = {m.name for m in available()}
+    numbers = [int(n[:4]) if n[:4].isdigit() else 0 for n in applied]
+    if max(numbers) > latest_version():
+        # Restoring it would leave a desk this program refuses to open: say so before.
+        raise DutyError(N_("The backup {path} was made by a newer Duty Desk (schema {found}; this program "
+                           "knows {known}): restore it with that version, or choose an older backup."),
+                        path=str(path), found=max(numbers), known=latest_version())
+    unknown = sorted(set(applied) - known)
+    if unknown:
+        raise DutyError(N_("The file {path} records a schema change this Duty Desk does not know ({name}): "
+                           "choose a backup made by this version or an earlier one."),
+                        path=str(path), name=unknown[0])
+    if integrity != ["ok"]:
+        raise DutyError(N_("The backup {path} is damaged ({problem}): choose another backup."),
+                        path=str(path), problem=f"integrity_check: {integrity[0]}")
+
+
+def _check_as_desk(path: Path, copy: Path) -> None:
+    """Open the copy as the desk would after the restore and run ``duty check`` on it.
+
+    The models are bound to the copy for the duration and then back to the desk, so this
+    belongs to the command line, never to a running app with other threads.
+    """
+    from . import checks
+    from .db import connect
+    from .schema import upgrade
+
+    live = db.obj
+    try:
+        try:
+            checked = connect(copy, create=False)
+        except DutyError as exc:
+            raise DutyError(N_("The file {path} is not a Duty Desk database, or it is damaged."),
+                            path=str(path)) from exc
+        try:
+            try:
+                upgrade()  # an older backup: as the desk will open it
+            except Exception as exc:
+                raise DutyError(N_("The backup {path} cannot be brought up to this version ({reason}): "
+                                   "choose another backup."),
+                                path=str(path), reason=str(exc)) from exc
+            for name, problems in checks.run_all(checks.BACKUP_CHECKS):
+                if problems:
+                    raise DutyError(N_("The backup {path} fails duty check ({problem}): "
+                                       "choose another backup."),
+                                    path=str(path), problem=f"{name}: {problems[0]}")
+        finally:
+            checked.close()
+    finally:
+        db.initialize(live)
 
 
 def restore(source: str | os.PathLike) -> Path:
     """Replace the open database's contents with *source*, after a safety backup.
 
+    *source* is checked first (a refusal changes nothing); the checked copy is what goes in.
     The backup API writes into the live database under its write lock, so other terminals
     simply see new data (their ``data_version`` changes); returns the safety backup's path.
     """
     import cysqlite
 
-    verify_source(source)
-    safety = make_backup(backup_dir() / f"before-restore-{clock.now():%Y-%m-%d-%H%M%S}.db")
-    try:
-        src = cysqlite.Connection(str(Path(source).expanduser()))
+    with _checked_copy(source) as copy:
+        safety = make_backup(backup_dir() / f"before-restore-{clock.now():%Y-%m-%d-%H%M%S}.db")
         try:
-            src.backup(db.obj.connection())
-        finally:
-            src.close()
-    except Exception as exc:
-        raise DatabaseUnavailable(N_("The restore failed; the database is as it was: {reason}"),
-                                  reason=str(exc)) from exc
+            src = cysqlite.Connection(str(copy))
+            try:
+                src.backup(db.obj.connection())
+            finally:
+                src.close()
+        except Exception as exc:
+            raise DatabaseUnavailable(N_("The restore failed; the database is as it was: {reason}"),
+                                      reason=str(exc)) from exc
     return safety
 
 

@@ -10,6 +10,7 @@ from typing import Callable
 
 from . import log_chain
 from .db import db
+from .safe_text import printable
 
 
 def integrity() -> list[str]:
@@ -57,13 +58,20 @@ CHECKS: list[tuple[str, Callable[[], list[str]]]] = [
 ]
 
 
-def run_all() -> list[tuple[str, list[str]]]:
-    """Every check with its problems, in order."""
+# A backup must pass these before it is restored: all but the host's file modes, which
+# belong to the file where it lies, not to its contents.
+BACKUP_CHECKS = tuple(name for name, _check in CHECKS if name != "file permissions")
+
+
+def run_all(only: tuple[str, ...] | None = None) -> list[tuple[str, list[str]]]:
+    """Every check (or those named in *only*) with its problems, in order."""
     results = []
     for name, check in CHECKS:
+        if only is not None and name not in only:
+            continue
         try:
             problems = check()
         except Exception as exc:  # a damaged file can stop a check outright: a fault, not a traceback
             problems = [f"{name} could not run: {exc}"]
-        results.append((name, problems))
+        results.append((name, [printable(p) for p in problems]))  # problems may quote stored text
     return results

@@ -39,26 +39,37 @@ def default_path() -> Path:
     """Where the database lives unless ``--db`` or ``DUTY_DB`` say otherwise."""
     env = os.environ.get("DUTY_DB")
     if env:
-        return Path(env).expanduser()
+        return path_from(env)
     import platformdirs
 
     return Path(platformdirs.user_data_dir("duty-desk")) / "duty.db"
 
 
-def connect(path: str | os.PathLike) -> CySqliteDatabase:
-    """Open (creating if needed) the database at *path* and bind the models to it.
+FILE_MODE = 0o660  # owner and group read and write (a `duty` group shares the desk), others nothing
 
-    Raises ``DatabaseUnavailable`` with a readable sentence when the file cannot serve.
+
+def path_from(text: str) -> Path:
+    """The database file a person named; an address (``https://…``, ``file://…``) is refused.
+
+    Checked on the text: ``Path`` would fold ``://`` into ``:/`` and make it a local folder.
     """
-    path = Path(path).expanduser()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
+    if "://" in text:
         raise DatabaseUnavailable(
-            N_("Cannot create the folder for the database {path}: {reason}"),
-            path=str(path.parent), reason=exc.strerror or str(exc),
-        ) from exc
-    new_file = not path.exists()
+            N_("{path} looks like an address; Duty Desk opens only a database file, such as /srv/duty/duty.db."),
+            path=text)
+    return Path(text).expanduser()
+
+
+def connect(path: str | os.PathLike, *, create: bool = True, create_folder: bool = False) -> CySqliteDatabase:
+    """Open the database at *path* and bind the models to it.
+
+    A new file is made only when *create*; its folder only when *create_folder* (the default
+    path in the user data folder), because a mistyped ``--db`` must not leave folders and
+    databases about. Raises ``DatabaseUnavailable`` with a readable sentence when the file
+    cannot serve.
+    """
+    path = path_from(str(path))
+    new_file = _prepare_file(path, create, create_folder)
     database = CySqliteDatabase(
         str(path), pragmas={**PRAGMAS, "busy_timeout": int(BUSY_TIMEOUT_S * 1000)},
         timeout=BUSY_TIMEOUT_S, lock_type="IMMEDIATE"
@@ -67,21 +78,99 @@ def connect(path: str | os.PathLike) -> CySqliteDatabase:
 
     register_sql_functions(database)
     try:
-        if new_file:
-            # Only the owner (and group) may read the logbook and its PIN hashes.
-            old = os.umask(0o007)
-            try:
-                database.connect(reuse_if_open=True)
-            finally:
-                os.umask(old)
-        else:
-            database.connect(reuse_if_open=True)
+        database.connect(reuse_if_open=True)
         database.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()
+        if new_file:
+            # SQLite gives -wal and -shm the main file's mode; set them too in case it did not.
+            for extra in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                if extra.exists():
+                    os.chmod(extra, FILE_MODE)
     except Exception as exc:  # the driver's errors vary: name them for a person
         database.close()
+        if new_file and path.is_file() and path.stat().st_size == 0:
+            path.unlink()  # ours and still empty: leave nothing that a retry would refuse
+        if not new_file and _cannot_write(path):
+            return _connect_read_only(path, exc)
         raise _unavailable(path, exc) from exc
     db.initialize(database)
     return database
+
+
+def _cannot_write(path: Path) -> bool:
+    """The file, or the file system it is on, is read-only."""
+    try:
+        return not os.access(path, os.W_OK) or bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+
+
+def _connect_read_only(path: Path, first_error: Exception) -> CySqliteDatabase:
+    """Open a file that cannot be written for reading only: the desk still reads, searches
+    and exports, and every write says the database is read-only. On a read-only file
+    system SQLite cannot make the WAL's shared-memory file, so the file is opened as
+    immutable (nobody can change it there anyway)."""
+    import cysqlite
+    from urllib.parse import quote
+
+    immutable = bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    uri = f"file:{quote(str(path))}?mode=ro" + ("&immutable=1" if immutable else "")
+    pragmas = {"foreign_keys": 1, "cache_size": PRAGMAS["cache_size"], "temp_store": "memory",
+               "busy_timeout": int(BUSY_TIMEOUT_S * 1000)}
+    database = CySqliteDatabase(uri, pragmas=pragmas, timeout=BUSY_TIMEOUT_S,
+                                flags=cysqlite.SQLITE_OPEN_READONLY | cysqlite.SQLITE_OPEN_URI)
+    from .audit import register_sql_functions
+
+    register_sql_functions(database)
+    try:
+        database.connect(reuse_if_open=True)
+        database.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()
+    except Exception as exc:
+        database.close()
+        raise _unavailable(path, first_error) from exc
+    db.initialize(database)
+    return database
+
+
+def is_read_only() -> bool:
+    """True when the open database could only be opened for reading."""
+    return db.obj is not None and "mode=ro" in str(db.obj.database)
+
+
+def _prepare_file(path: Path, create: bool, create_folder: bool) -> bool:
+    """Refuse what must not become a database; make a new file 660. True when it is new."""
+    if path.is_file() and path.stat().st_size == 0:
+        # An empty file is something else's (a touch, a log, a mistyped path): never ours to fill.
+        raise DatabaseUnavailable(
+            N_("The file {path} is empty, so it is not a Duty Desk database: remove it or choose another file."),
+            path=str(path))
+    if path.exists():
+        return False
+    if not create:
+        raise DatabaseUnavailable(N_("There is no database at {path}; nothing was done."), path=str(path))
+    if not path.parent.is_dir():
+        if not create_folder:
+            raise DatabaseUnavailable(
+                N_("The folder {path} does not exist: create it first, or choose another database path."),
+                path=str(path.parent))
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseUnavailable(
+                N_("Cannot create the folder for the database {path}: {reason}"),
+                path=str(path.parent), reason=exc.strerror or str(exc),
+            ) from exc
+    # Created here, not by SQLite (which would make it 644 less the umask): owner and group
+    # only, and SQLite gives the -wal and -shm files the same mode.
+    old = os.umask(0o007)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
+    except FileExistsError:  # another terminal made it a moment ago: open theirs
+        return False
+    except OSError as exc:
+        raise _unavailable(path, exc) from exc
+    finally:
+        os.umask(old)
+    return True
 
 
 def _unavailable(path: Path, exc: Exception) -> DatabaseUnavailable:
@@ -129,6 +218,7 @@ def writes(fn):
                 with db.atomic():
                     return fn(*args, **kwargs)
             except peewee.OperationalError as exc:
+                exc = _root_cause(exc)
                 if not _is_busy(exc) or attempt == WRITE_RETRIES - 1:
                     raise _write_failed(exc) from exc
                 time.sleep(delay + random.random() * delay)
@@ -137,12 +227,25 @@ def writes(fn):
     return wrapper
 
 
-def _write_failed(exc: Exception) -> DatabaseUnavailable:
+def _root_cause(exc: BaseException) -> BaseException:
+    """The error that ended the transaction, not the failed ROLLBACK that followed it.
+
+    On a full disk (or an I/O error) SQLite rolls the transaction back itself; peewee's
+    ROLLBACK then fails with "no transaction is active", which would hide the cause.
+    """
+    seen = exc
+    while seen is not None and "no transaction is active" in str(seen).lower():
+        seen = seen.__context__
+    return seen or exc
+
+
+def _write_failed(exc: BaseException) -> DatabaseUnavailable:
     text = str(exc).lower()
     if "full" in text:
         msg = N_("The disk is full: nothing was saved. Free some space and try again.")
     elif "readonly" in text or "read-only" in text:
-        msg = N_("The database is read-only: nothing was saved.")
+        msg = N_("The database is read-only (its file or its disk): nothing was saved. "
+                 "Ask the administrator to make it writable.")
     elif _is_busy(exc):
         msg = N_("The database stayed busy: nothing was saved. Try again.")
     else:

@@ -16,7 +16,7 @@ from typing import Callable
 
 import peewee as pw
 
-from . import facts
+from . import facts, log_chain
 from .base import BaseModel
 from .db import writes
 from .errors import N_, DutyError
@@ -27,6 +27,7 @@ from .log_query import LogRow, rows_in, unacknowledged_emergencies, waiting_expe
 from .log_shift import ShiftInfo, people_on_duty, shift_for, standard_shift
 from .org import Person
 from .quick_entry import clean
+from .safe_text import printable
 from .session import require
 
 GRACE = dt.timedelta(minutes=30)
@@ -114,6 +115,8 @@ def report_markdown(d: HandoverDraft, note: str = "", t: Callable[[str], str] = 
                      f"{e.post + ' ' if e.post else ''}{e.text} ({e.author}){amended}")
     if len(counts) and not d.entries:
         lines.append(f"- {t(N_('none'))}")
+    # Copied into the paper handover book, it lets ``duty check --anchor-was`` catch a rewrite.
+    lines += ["", f"{t(N_('Logbook anchor'))}: {log_chain.anchor()}"]
     return "\n".join(lines) + "\n"
 
 
@@ -194,7 +197,8 @@ def export(handover_id: int | None = None, fmt: str = "markdown", t: Callable[[s
     sign = [f"{t(N_('Handed over by'))}: {h.outgoing}, {h.closed_at:%Y-%m-%d %H:%M}",
             f"{t(N_('Countersigned by'))}: " + (f"{h.incoming}, {h.countersigned_at:%Y-%m-%d %H:%M}"
                                                  if h.incoming else t(N_('not yet')))]
-    markdown = h.report.rstrip("\n") + "\n\n" + "\n".join(f"- {s}" for s in sign) + "\n"
+    # The report is stored text: printed or written, it must not drive the terminal.
+    markdown = printable(h.report.rstrip("\n") + "\n\n" + "\n".join(f"- {s}" for s in sign) + "\n", multiline=True)
     if fmt == "markdown":
         return markdown
     if fmt == "text":

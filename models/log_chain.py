@@ -2,8 +2,12 @@
 
 An entry changed in the file no longer matches its hash; a removed one leaves a gap in
 ``seq`` or a ``prev_hash`` that points at nothing; a removed last entry no longer matches
-``log_head``. Someone who rewrites every later hash and the head can still hide a change:
-the chain proves the program wrote what it shows, not that the file was never replaced.
+``log_head``. Someone who rewrites every later hash and the head can still hide a change
+from the chain alone: the chain proves the program wrote what it shows, not that the file
+was never replaced. An *anchor* closes that gap for everything before it: ``anchor()`` is
+the head's number and the first 16 hex digits of its hash, written outside the database
+(the paper handover book); ``check_anchor`` later finds that entry with that hash, which
+no rewrite of it or any earlier entry can reproduce.
 """
 
 from __future__ import annotations
@@ -38,6 +42,33 @@ def entry_hash(seq, at, created, author_id, category_id, severity, post, shift, 
              "" if amount_cents is None else str(amount_cents), "1" if needs_approval else "0",
              prev_hash)
     return hashlib.sha256(SEP.join(parts).encode("utf-8")).hexdigest()
+
+
+ANCHOR_DIGITS = 16  # 64 bits: short enough to copy by hand, far too many to forge
+
+
+def anchor() -> str:
+    """The logbook's head as ``seq:hash-prefix`` (``0:`` for an empty logbook)."""
+    seq, digest = db.execute_sql("SELECT seq, hash FROM log_head WHERE id = 1").fetchone() or (0, GENESIS)
+    return f"{seq}:{digest[:ANCHOR_DIGITS]}"
+
+
+def check_anchor(text: str) -> list[str]:
+    """Problems when the logbook no longer holds the anchor *text* (taken earlier)."""
+    seq_text, _sep, prefix = text.strip().partition(":")
+    prefix = prefix.strip().lower()
+    if not seq_text.strip().isdigit() or len(prefix) != ANCHOR_DIGITS or any(c not in "0123456789abcdef"
+                                                                            for c in prefix):
+        return [N_("“{anchor}” is not an anchor: it reads like 1826:3fa2c9d01b7e44a0.").format(anchor=text.strip())]
+    seq = int(seq_text)
+    if seq == 0:
+        return []
+    row = db.execute_sql("SELECT hash FROM log_entry WHERE seq = ?", (seq,)).fetchone()
+    if row is None:
+        return [N_("entry {seq} of the anchor is gone: the logbook was cut back").format(seq=seq)]
+    if not row[0].startswith(prefix):
+        return [N_("entry {seq} no longer has the anchor's hash: the logbook up to it was rewritten").format(seq=seq)]
+    return []
 
 
 def verify(limit: int = 20) -> list[str]:

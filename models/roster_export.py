@@ -8,13 +8,12 @@ event's UID is the assignment's, so importing a newer export updates the same ev
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from typing import Callable
 
 from .errors import N_
 from .roster import ROLE_NAMES, Duty, check_range, duties_between
+from .safe_text import csv_text, printable
 from . import clock
 
 FORMATS = ("csv", "ics")
@@ -31,20 +30,16 @@ def duties(first_day: dt.date, last_day: dt.date, person_id: int | None = None) 
 
 
 def to_csv(rows: list[Duty], translate: Callable[[str], str] = _same) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([translate(c) for c in CSV_COLUMNS])
-    for d in rows:
-        writer.writerow([d.day.isoformat(), d.shift_zh or d.shift_en, f"{d.starts_at:%Y-%m-%d %H:%M}",
-                         f"{d.ends_at:%Y-%m-%d %H:%M}", d.post_zh or d.post_en, translate(ROLE_NAMES[d.role]),
-                         d.person_name])
-    return out.getvalue()
+    return csv_text([[translate(c) for c in CSV_COLUMNS]] + [
+        [d.day.isoformat(), d.shift_zh or d.shift_en, f"{d.starts_at:%Y-%m-%d %H:%M}",
+         f"{d.ends_at:%Y-%m-%d %H:%M}", d.post_zh or d.post_en, translate(ROLE_NAMES[d.role]), d.person_name]
+        for d in rows])
 
 
 def escape(text: str) -> str:
-    """RFC 5545 TEXT: backslash, semicolon and comma escaped, newlines as \\n."""
-    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
+    """RFC 5545 TEXT: backslash, semicolon and comma escaped, newlines as \\n; no control characters."""
+    return (printable(text, multiline=True).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+            .replace("\n", "\\n"))
 
 
 def fold(line: str) -> str:

@@ -54,9 +54,12 @@ def upgrade(target: str | None = None) -> list[str]:
         return runner.up(target)
 
 
-def open_database(path) -> None:
-    """Open the database at *path*, creating or upgrading its schema as needed."""
+def open_database(path, *, create: bool = True, create_folder: bool = False) -> None:
+    """Open the database at *path*, creating or upgrading its schema as needed.
+
+    *create* and *create_folder* are ``connect``'s: whether a missing file or folder is made.
+    """
     from .db import connect
 
-    connect(path)
+    connect(path, create=create, create_folder=create_folder)
     upgrade()

@@ -11,7 +11,6 @@ their own form. Each function here checks, whoever calls it.
 
 from __future__ import annotations
 
-import csv
 import html
 import io
 import unicodedata
@@ -22,6 +21,7 @@ from xml.sax.saxutils import escape
 from .appraisal import STATE_NAMES
 from .errors import N_
 from .score_access import FULL, NOT_YOURS, require_export
+from .safe_text import csv_text, printable
 from .score_review import PeriodResults, SheetDetail, period_results
 from .scoring import round1
 from .session import PermissionDenied
@@ -57,11 +57,7 @@ def result_rows(results: PeriodResults, t: Translate = _same, zh: bool = False) 
 
 def results_csv(period_key: str, t: Translate = _same, zh: bool = False) -> str:
     require_export()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    for row in result_rows(period_results(period_key), t, zh):
-        writer.writerow(row)
-    return buffer.getvalue()
+    return csv_text(result_rows(period_results(period_key), t, zh))
 
 
 # ---- XLSX -----------------------------------------------------------------------------------
@@ -108,7 +104,8 @@ def xlsx_bytes(rows: list[list], sheet_name: str = "Sheet1") -> bytes:
             if isinstance(value, (int, float)):
                 cells.append(f'<c r="{ref}"><v>{value:g}</v></c>')
             else:
-                cells.append(f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{escape(str(value))}</t></is></c>')
+                text = escape(printable(str(value), multiline=True))  # XML 1.0 allows no control characters
+                cells.append(f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>')
         lines.append(f'<row r="{r}">{"".join(cells)}</row>')
     sheet = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
              '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
@@ -200,7 +197,7 @@ def form_text(d: SheetDetail, t: Translate = _same, zh: bool = False) -> str:
     out.append("")
     out.append(f"{t(N_('Signature of the person appraised'))}: ____________    "
                f"{t(N_('Signature of the supervisor'))}: ____________")
-    return "\n".join(out) + "\n"
+    return printable("\n".join(out) + "\n", multiline=True)
 
 
 def form_html(d: SheetDetail, t: Translate = _same, zh: bool = False) -> str:
@@ -226,7 +223,7 @@ def form_html(d: SheetDetail, t: Translate = _same, zh: bool = False) -> str:
         f"{'-' if a.kind == 'deduction' else '+'}{a.points * a.count:g}</li>"
         for a in d.adjustments if a.status == "confirmed")
     score = f"{d.total.score:.1f}" if d.total.criteria_rated else "—"
-    return f"""<!doctype html>
+    return printable(f"""<!doctype html>
 <html lang="{'zh-CN' if zh else 'en'}"><head><meta charset="utf-8"><title>{e(t(N_('Appraisal form')))} {e(d.name)} {e(d.period_key)}</title>
 <style>
 body {{ font-family: sans-serif; margin: 2em; }}
@@ -247,4 +244,4 @@ td.num {{ text-align: center; white-space: nowrap; }}
 <p class=result>{e(t(N_('Score')))}: <b>{score}</b> &nbsp; {e(t(N_('Band')))}: <b>{e(band)}</b></p>
 <p>{e(t(N_('Signature of the person appraised')))}: ____________ &nbsp; {e(t(N_('Signature of the supervisor')))}: ____________</p>
 </body></html>
-"""
+""", multiline=True)

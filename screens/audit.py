@@ -17,6 +17,7 @@ from models import audit
 from models.audit import ACTION_NAMES, Event
 from tui.base import DutyModal, DutyScreen
 from tui.i18n import N_, _, error_text
+from tui.text import plain
 
 
 class AuditScreen(DutyScreen):
@@ -50,7 +51,7 @@ class AuditScreen(DutyScreen):
         self.reload()
 
     def _tables(self, names: list[str]) -> None:
-        self.query_one("#audit-table", Select).set_options([(n, n) for n in names])
+        self.query_one("#audit-table", Select).set_options([(plain(n), n) for n in names])
 
     def reload(self) -> None:
         self.fetch(audit.events, *self._filters(), then=self.show, on_error=self.refused)
@@ -69,14 +70,15 @@ class AuditScreen(DutyScreen):
         width = max(20, self.size.width - 44)
         for event in rows:
             what = f"{event.table_name} #{event.row_id} {_(ACTION_NAMES.get(event.action, event.action))}"
-            table.add_row(event.at.strftime("%m-%d %H:%M:%S"), event.actor_name or "—", what,
-                          event.summary(width), key=str(event.id))
+            # Values before and after are whatever was stored: Text, never markup.
+            table.add_row(event.at.strftime("%m-%d %H:%M:%S"), plain(event.actor_name or "—"), plain(what),
+                          plain(event.summary(width)), key=str(event.id))
         self.query_one("#audit-status", Static).update(
             _("{count} event(s), newest first.").format(count=len(rows)) if rows else _("No event matches."))
 
     def refused(self, error: BaseException) -> None:
         self.query_one(DataTable).clear()
-        self.query_one("#audit-status", Static).update(error_text(error))
+        self.query_one("#audit-status", Static).update(plain(error_text(error)))
 
     @on(Input.Changed, "#audit-text")
     @on(Select.Changed)
@@ -131,10 +133,10 @@ class AuditDetail(DutyModal):
         for key in dict.fromkeys([*before, *after]):
             b, a = before.get(key), after.get(key)
             style = "bold" if b != a else "dim"
-            table.add_row(key, "" if b is None else str(b), "" if a is None else str(a), style=style)
+            table.add_row(plain(key), plain("" if b is None else b), plain("" if a is None else a), style=style)
         with VerticalScroll(id="audit-detail"):
-            yield Static(_("{who} {action} {table} #{row} at {at}").format(
+            yield Static(plain(_("{who} {action} {table} #{row} at {at}").format(
                 who=e.actor_name or "—", action=_(ACTION_NAMES.get(e.action, e.action)), table=e.table_name,
-                row=e.row_id, at=e.at.strftime("%Y-%m-%d %H:%M:%S")), classes="dialog-title")
+                row=e.row_id, at=e.at.strftime("%Y-%m-%d %H:%M:%S"))), classes="dialog-title")
             yield Static(table)
             yield Static(_("Press Escape to close."), classes="hint")

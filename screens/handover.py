@@ -20,6 +20,7 @@ from models.errors import N_, DutyError
 from models.session import current_actor
 from tui.base import DutyScreen
 from tui.i18n import _, pick
+from tui.text import plain
 
 from .log_dialogs import FormDialog
 
@@ -36,8 +37,8 @@ class HandoverScreen(DutyScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="handover-body"):
-            yield Static("", id="handover-pending")
-            yield Static("", id="handover-report")
+            yield Static("", id="handover-pending", markup=False)
+            yield Static("", id="handover-report", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -63,15 +64,16 @@ class HandoverScreen(DutyScreen):
         waiting = [h for h in recent if h.incoming is None]
         if waiting:
             for h in waiting:
-                lines.append(_("Handover {id} of {shift} by {name} waits for the incoming lead's countersignature (S).")
-                             .format(id=h.id, shift=h.shift, name=h.outgoing) + "\n", style="bold")
+                lines.append(plain(_("Handover {id} of {shift} by {name} waits for the incoming lead's "
+                                     "countersignature (S).").format(id=h.id, shift=h.shift, name=h.outgoing) + "\n",
+                                   style="bold"))
         elif recent:
             h = recent[0]
-            lines.append(_("Last handover: {shift}, {outgoing} → {incoming}.").format(
-                shift=h.shift, outgoing=h.outgoing, incoming=h.incoming or "—") + "\n", style="italic")
+            lines.append(plain(_("Last handover: {shift}, {outgoing} → {incoming}.").format(
+                shift=h.shift, outgoing=h.outgoing, incoming=h.incoming or "—") + "\n", style="italic"))
         lines.append(_("Draft for the current shift (C closes the shift with it):"), style="dim")
         self.query_one("#handover-pending", Static).update(lines)
-        self.query_one("#handover-report", Static).update(report)
+        self.query_one("#handover-report", Static).update(plain(report))  # log text and names, never markup
 
     def action_close_shift(self) -> None:
         actor = current_actor()

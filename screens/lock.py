@@ -16,6 +16,7 @@ from models import accounts
 from models.session import ROLE_NAMES, current_actor
 from tui.base import DutyScreen
 from tui.i18n import _, error_text
+from tui.text import plain
 
 
 class LockScreen(DutyScreen):
@@ -35,8 +36,8 @@ class LockScreen(DutyScreen):
         yield Header()
         with Vertical(id="lock-body"):
             yield Static(_("Locked"), classes="dialog-title")
-            yield Static(_("{name} ({role}) is signed in. Enter the PIN to go on, or F8 to switch user.")
-                         .format(name=who, role=role), id="lock-who")
+            yield Static(plain(_("{name} ({role}) is signed in. Enter the PIN to go on, or F8 to switch user.")
+                               .format(name=who, role=role)), id="lock-who")
             yield Label(_("PIN"))
             yield Input(placeholder=_("PIN, then Enter"), password=True, id="lock-pin", compact=True)
             yield Label("", id="lock-error", classes="error")
@@ -61,7 +62,7 @@ class LockScreen(DutyScreen):
 
     def _refused(self, error: BaseException) -> None:
         self.busy = False
-        self.query_one("#lock-error", Label).update(error_text(error))
+        self.query_one("#lock-error", Label).update(plain(error_text(error)))
         pin = self.query_one("#lock-pin", Input)
         pin.value = ""
         pin.focus()

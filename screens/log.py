@@ -24,6 +24,7 @@ from models.errors import DutyError
 from models.log_query import LogFilter, LogRow
 from tui.base import DutyScreen
 from tui.i18n import N_, _, pick
+from tui.text import plain
 from tui.logview import PAGE, LogView, read_pages_around
 
 from .log_dialogs import FormDialog
@@ -234,7 +235,8 @@ class LogScreen(DutyScreen):
             parts.append(_("search “{text}”").format(text=self.search_text))
         if message:
             parts.append(message)
-        self.query_one("#log-status", Static).update(" · ".join(parts), layout=False)  # fixed height
+        # plain: the search words are typed text
+        self.query_one("#log-status", Static).update(plain(" · ".join(parts)), layout=False)  # fixed height
 
     @on(LogView.CursorMoved)
     def cursor_moved(self, event: LogView.CursorMoved) -> None:
@@ -245,12 +247,12 @@ class LogScreen(DutyScreen):
             return Text(_("The log is empty: press ctrl+n to write the first entry.") if self.view.total == 0 else "")
         text = Text()
         text.append(f"#{row.seq} ", style="bold")
-        text.append(f"{row.at:%Y-%m-%d %H:%M} · {pick(row.category_zh, row.category_en)} · {row.post} · "
-                    f"{row.author} · {row.shift}")
+        text.append(plain(f"{row.at:%Y-%m-%d %H:%M} · {pick(row.category_zh, row.category_en)} · {row.post} · "
+                          f"{row.author} · {row.shift}"))
         if row.severity == "emergency":
             text.append("  " + (_("acknowledged") if row.acknowledged else _("EMERGENCY, not acknowledged")),
                         style="bold")
-        text.append("\n" + row.text)
+        text.append(plain("\n" + row.text))
         notes = []
         if row.amends_seq:
             notes.append(_("corrects entry #{seq}").format(seq=row.amends_seq))

@@ -18,6 +18,7 @@ from textual.widgets import Input, Label, Static
 from models.errors import DutyError
 from tui.base import DutyModal
 from tui.i18n import _, error_text
+from tui.text import plain
 
 
 class FormDialog(DutyModal):
@@ -79,7 +80,7 @@ class FormDialog(DutyModal):
         names = [name for name, _l, _i in self.fields]
         target = f"#form-{field}-error" if field in names else "#form-error"
         label = self.query_one(target, Label)
-        label.update(error_text(error))
+        label.update(plain(error_text(error)))
         label.add_class("-shown")
         if field in names:
             self.query_one(f"#form-{field}", Input).focus()

@@ -21,6 +21,7 @@ from models.errors import DutyError
 from models.quick_entry import CategoryRef
 from tui.base import DutyModal
 from tui.i18n import _, error_text, pick
+from tui.text import plain
 from tui.logview import PAGE
 
 
@@ -71,7 +72,7 @@ class QuickEntry(DutyModal):
         cat = next((c for c in self.categories if c.key == self.category), None)
         if cat:
             self.query_one("#quick-category", Label).update(
-                _("Category: {name} ({prefix}:)").format(name=pick(cat.name_zh, cat.name_en), prefix=cat.prefix))
+                plain(_("Category: {name} ({prefix}:)").format(name=pick(cat.name_zh, cat.name_en), prefix=cat.prefix)))
 
     def action_category(self, delta: int) -> None:
         keys = [c.key for c in self.categories]
@@ -127,7 +128,7 @@ class QuickEntry(DutyModal):
     def _failed(self, error: BaseException) -> None:
         self.busy = False
         label = self.query_one("#quick-error", Label)
-        label.update(error_text(error))
+        label.update(plain(error_text(error)))
         label.add_class("-shown")
         self.query_one(Input).focus()
 

@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 from models.positions import PositionDetail, PositionRow, list_positions, position_detail
 from tui.base import DutyScreen
 from tui.i18n import N_, _, pick
-from tui.text import cell_pad, number
+from tui.text import cell_pad, number, plain
 
 PERIOD_NAMES = {"month": N_("monthly"), "quarter": N_("quarterly"), "half": N_("half-yearly"), "year": N_("yearly")}
 
@@ -68,17 +68,17 @@ class PositionsScreen(DutyScreen):
                 department = row.department_zh
                 label = pick(row.department_zh, row.department_en)
                 other = row.department_en if label == row.department_zh else row.department_zh
-                options.append(Option(Text(f"{label} · {other}", style="bold"), disabled=True))
+                options.append(Option(plain(f"{label} · {other}", style="bold"), disabled=True))
             line = Text("  ")
-            line.append(cell_pad(row.title_zh, zh_w))
-            line.append(cell_pad(row.title_en, en_w), style="italic")
+            line.append(plain(cell_pad(row.title_zh, zh_w)))
+            line.append(plain(cell_pad(row.title_en, en_w), style="italic"))
             line.append(f" {source_tag(row)}", style="dim")
             options.append(Option(line, id=str(row.id)))
         olist = self.query_one(OptionList)
         olist.clear_options()
         olist.add_options(options)
         if not any(not o.disabled for o in options):
-            olist.add_option(Option(Text(_("No position matches “{text}”.").format(text=text), style="italic"),
+            olist.add_option(Option(plain(_("No position matches “{text}”.").format(text=text), style="italic"),
                                     disabled=True))
         else:
             first = next(i for i, o in enumerate(options) if not o.disabled)
@@ -191,7 +191,7 @@ def numbered(items: list[str]) -> Table:
     table.add_column(justify="right", style="dim", no_wrap=True)
     table.add_column(ratio=1)
     for n, text in enumerate(items, 1):
-        table.add_row(f"{n}.", text)
+        table.add_row(f"{n}.", plain(text))  # a Rich table reads a str cell as markup
     return table
 
 
@@ -211,8 +211,8 @@ def rules_table(detail: PositionDetail) -> Table:
             extra.append(_("cap {points}").format(points=number(rule.cap)))
         if rule.fine:
             extra.append(_("fine ¥{amount}").format(amount=number(rule.fine)))
-        table.add_row(str(rule.seq), rule.fact, Text(points, style="red" if rule.kind == "deduction" else "green"),
-                      rule.unit, ", ".join(extra))
+        table.add_row(str(rule.seq), plain(rule.fact), Text(points, style="red" if rule.kind == "deduction" else "green"),
+                      plain(rule.unit), plain(", ".join(extra)))
     return table
 
 
@@ -236,7 +236,7 @@ def scheme_view(detail: PositionDetail) -> Group:
         for c in scheme.criteria:
             shown = pick(c.group_zh, c.group_en) if c.group_zh != group else ""
             group = c.group_zh
-            table.add_row(shown, pick(c.name_zh, c.name_en), number(c.max_points), c.measure)
+            table.add_row(plain(shown), plain(pick(c.name_zh, c.name_en)), number(c.max_points), plain(c.measure))
         parts.append(table)
     if scheme.bands:
         bands = Text(_("Bands: "))

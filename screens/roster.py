@@ -22,11 +22,12 @@ from textual.widgets.option_list import Option
 
 from models import checkin, coverage, roster
 from models.errors import DutyError
+from models.safe_text import printable
 from models.roster_week import WeekView, week
 from models.session import PermissionDenied, current_actor, require
 from tui.base import DutyScreen
 from tui.i18n import N_, _, error_text, pick
-from tui.text import cell_pad
+from tui.text import cell_pad, plain
 
 from .roster_dialogs import (ChooseDuty, ExportDialog, FairnessDialog, LeaveDialog, PersonPicker, RotationDialog,
                              ShiftDialog, SwapDialog, SwapsDialog)
@@ -115,7 +116,7 @@ class RosterScreen(DutyScreen):
         """A refusal stays under the grid until the next change, as well as in a notification."""
         super().show_error(error)
         message = self.query_one("#roster-message", Static)
-        message.update(error_text(error))
+        message.update(plain(error_text(error)))
         message.add_class("shown")
 
     def clear_message(self) -> None:
@@ -233,7 +234,7 @@ class RosterScreen(DutyScreen):
             table.columns[ColumnKey(DAY_COLUMNS[n])].label = label
         rows = []
         for shift in view.shifts:
-            cells = [Text(f"{cell_pad(pick(shift.name_zh, shift.name_en), LABEL_WIDTH)}\n"
+            cells = [Text(f"{cell_pad(printable(pick(shift.name_zh, shift.name_en)), LABEL_WIDTH)}\n"
                           f"{shift.start:%H}–{shift.end:%H}")]
             cells += [self.cell_text(view, day, shift, width) for day in view.days]
             rows.append((str(shift.id), cells, max(2, *(len(c.plain.split("\n")) for c in cells))))
@@ -260,7 +261,7 @@ class RosterScreen(DutyScreen):
         text = Text(no_wrap=True, overflow="crop")  # lines are cut to width already: no wrapping
         for d in view.cell(day, shift.id):
             mark = "★" if d.role == "lead" else ""
-            line = cell_pad(mark + d.person_name + ("!" if d.person_id in flagged else ""), width)
+            line = cell_pad(printable(mark + d.person_name + ("!" if d.person_id in flagged else "")), width)
             text.append(line + "\n", style=warn if d.person_id in flagged else None)
         need = view.needs.get(shift.id)
         for w in warnings:
@@ -282,7 +283,7 @@ class RosterScreen(DutyScreen):
         open_count = sum(counts.values())
         line = Text()
         line.append(f"{view.monday:%Y-%m-%d} – {sunday:%m-%d}  ", style="bold")
-        line.append(f"{pick(view.post.name_zh, view.post.name_en)} ({index}/{len(view.posts)})  ")
+        line.append(plain(f"{pick(view.post.name_zh, view.post.name_en)} ({index}/{len(view.posts)})  "))
         if open_count:
             line.append("⚠ " + _("{count} open").format(count=open_count), style=self._style("warning"))
         else:
@@ -306,7 +307,7 @@ class RosterScreen(DutyScreen):
         options = []
         for accepted, text in lines:
             line = Text("✓ " if accepted else "⚠ ", style=dim if accepted else self._style("warning"))
-            line.append(text, style=dim if accepted else None)
+            line.append(plain(text, style=dim if accepted else ""))
             options.append(Option(line))
         if not options:
             options.append(Option(Text(_("No warnings this week."), style="dim"), disabled=True))

@@ -23,13 +23,13 @@ from models import checkin, fairness, roster, roster_export, rotation, swaps
 from models.errors import ValidationError
 from tui.base import DutyModal
 from tui.i18n import N_, _, error_text, pick
-from tui.text import cell_pad, number
-from models import clock
+from tui.text import cell_pad, number, plain
+from models import clock as desk_clock
 
 
 def clock() -> dt.datetime:
     """Now, for "on duty now" (tests pin it)."""
-    return clock.now()
+    return desk_clock.now()  # the module under another name: this function shadows "clock"
 
 
 def duty_label(d: roster.Duty) -> str:
@@ -63,7 +63,7 @@ class FormModal(DutyModal):
         with VerticalScroll(classes="roster-form"):
             yield Static(_(self.TITLE), classes="dialog-title")
             if self.subtitle:
-                yield Static(self.subtitle, classes="hint")
+                yield Static(plain(self.subtitle), classes="hint")  # post names, a duty's person
             for name, label, placeholder in self.FIELDS:
                 with Horizontal(classes="form-row"):
                     yield Label(_(label), classes="form-label")
@@ -112,7 +112,7 @@ class FormModal(DutyModal):
             self.query_one(f"#field-{field}", Input).focus()
         else:
             label = self.query_one("#error-form", Label)
-        label.update(error_text(error))
+        label.update(plain(error_text(error)))
         label.add_class("shown")
 
 
@@ -270,7 +270,7 @@ class PersonPicker(DutyModal):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="roster-picker"):
-            yield Static(self.title_text, classes="dialog-title")
+            yield Static(plain(self.title_text), classes="dialog-title")
             yield Input(placeholder=_("Type part of a name or position…"), id="picker-search")
             yield OptionList(id="picker-list")
             yield Static(_("Enter picks · Escape cancels"), classes="hint")
@@ -292,9 +292,9 @@ class PersonPicker(DutyModal):
         for p in self.people:
             if text and not p.matches(text):
                 continue
-            line = Text(cell_pad(p.name, 10))
+            line = plain(cell_pad(p.name, 10))
             line.append(cell_pad(roles.get(p.role, p.role), 10), style="italic")
-            line.append(" " + pick(p.position_zh, p.position_en), style="dim")
+            line.append(plain(" " + pick(p.position_zh, p.position_en), style="dim"))
             olist.add_option(Option(line, id=str(p.id)))
         if olist.option_count:
             olist.highlighted = 0
@@ -340,8 +340,8 @@ class ChooseDuty(DutyModal):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="roster-picker"):
-            yield Static(self.title_text, classes="dialog-title")
-            yield OptionList(*[Option(duty_label(d), id=str(d.assignment_id)) for d in self.duties],
+            yield Static(plain(self.title_text), classes="dialog-title")
+            yield OptionList(*[Option(plain(duty_label(d)), id=str(d.assignment_id)) for d in self.duties],
                              id="choose-list")
 
     def on_mount(self) -> None:
@@ -391,16 +391,16 @@ class SwapsDialog(DutyModal):
         for r in self.rows:
             line = Text()
             line.append(cell_pad(_(swaps.STATUSES[r.status]), 12), style="bold" if r.is_open else "dim")
-            line.append(f" {r.day:%m-%d} {pick(r.shift_zh, r.shift_en)} {pick(r.post_zh, r.post_en)}: ")
-            line.append(_("{requester} → {colleague}").format(requester=r.requester, colleague=r.colleague))
+            line.append(plain(f" {r.day:%m-%d} {pick(r.shift_zh, r.shift_en)} {pick(r.post_zh, r.post_en)}: "))
+            line.append(plain(_("{requester} → {colleague}").format(requester=r.requester, colleague=r.colleague)))
             times = [_("asked {at}").format(at=f"{r.requested_at:%m-%d %H:%M}")]
             if r.accepted_at:
                 times.append(_("accepted {at}").format(at=f"{r.accepted_at:%m-%d %H:%M}"))
             if r.decided_at:
                 times.append(_("{who} {at}").format(who=r.decided_by or "", at=f"{r.decided_at:%m-%d %H:%M}"))
-            line.append("\n  " + " · ".join(times), style="dim")
+            line.append(plain("\n  " + " · ".join(times), style="dim"))
             if r.reason:
-                line.append(f"  «{r.reason}»", style="dim italic")
+                line.append(plain(f"  «{r.reason}»", style="dim italic"))
             olist.add_option(Option(line, id=str(r.id)))
         if not self.rows:
             olist.add_option(Option(_("No swap requests."), disabled=True))
@@ -476,9 +476,10 @@ class OnDutyDialog(DutyModal):
         table.add_column(_("Checked in"), no_wrap=True, min_width=5)
         for d in duties:
             came = seen.get(d.assignment_id)
-            table.add_row(Text(_("shift lead"), style="bold") if d.role == "lead" else _("duty officer"), d.person_name,
-                          pick(d.post_zh, d.post_en),
-                          f"{pick(d.shift_zh, d.shift_en)} {d.starts_at:%H:%M}–{d.ends_at:%H:%M}",
+            # A Rich table reads a str cell as markup: names and posts go in as Text.
+            table.add_row(Text(_("shift lead"), style="bold") if d.role == "lead" else _("duty officer"),
+                          plain(d.person_name), plain(pick(d.post_zh, d.post_en)),
+                          plain(f"{pick(d.shift_zh, d.shift_en)} {d.starts_at:%H:%M}–{d.ends_at:%H:%M}"),
                           f"{came.checked_in_at:%H:%M}" if came and came.checked_in_at else "—")
         if not any(d.role == "lead" for d in duties):
             table.add_row(Text(_("No shift lead on duty now."), style="bold"), "", "", "", "")
@@ -511,6 +512,6 @@ class FairnessDialog(DutyModal):
         for title in (_("Duties"), _("Hours"), _("Nights"), _("Night h"), _("Weekend"), _("Holiday")):
             table.add_column(title, justify="right", no_wrap=True)
         for r in rows:
-            table.add_row(r.name, str(r.duties), number(round(r.hours, 1)), str(r.night_duties),
+            table.add_row(plain(r.name), str(r.duties), number(round(r.hours, 1)), str(r.night_duties),
                           number(round(r.night_hours, 1)), str(r.weekend_duties), str(r.holiday_duties))
         self.query_one("#fairness-body", Static).update(table if rows else _("No duties in this range."))

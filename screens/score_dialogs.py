@@ -19,7 +19,7 @@ from models.scoresheets import rate
 from models.scoring import check_points, check_weights
 from tui.base import DutyModal
 from tui.i18n import N_, _, error_text, pick
-from tui.text import number
+from tui.text import number, plain
 
 SIDE_NAMES = {"self": N_("self"), "supervisor": N_("supervisor"), "peer": N_("peers")}
 
@@ -47,11 +47,11 @@ class ScoreDialog(DutyModal):
     def compose(self) -> ComposeResult:
         item = self.item
         with Vertical(classes="dialog score-dialog"):
-            yield Static(_("Item {n} of {count}: {name} (0–{max}), as {side}").format(
+            yield Static(plain(_("Item {n} of {count}: {name} (0–{max}), as {side}").format(
                 n=self.index, count=self.count, name=pick(item.name_zh, item.name_en),
-                max=number(item.max_points), side=_(SIDE_NAMES[self.side])), classes="dialog-title")
+                max=number(item.max_points), side=_(SIDE_NAMES[self.side]))), classes="dialog-title")
             if item.measure:
-                yield Static(item.measure, classes="hint")
+                yield Static(plain(item.measure), classes="hint")
             yield Input(value="" if self.points is None else number(self.points), placeholder=_("Points"),
                         id="score-points")
             yield Label("", id="score-points-error", classes="error")
@@ -71,7 +71,7 @@ class ScoreDialog(DutyModal):
                 raise DutyError("Type a number of points.", field="points")
             check_points(points, self.item.max_points)
         except DutyError as err:
-            label.update(error_text(err))
+            label.update(plain(error_text(err)))
             self.query_one("#score-points", Input).focus()
             return
         label.update("")
@@ -80,7 +80,7 @@ class ScoreDialog(DutyModal):
                    then=lambda _side: self.dismiss(True), on_error=self.failed)
 
     def failed(self, error: BaseException) -> None:
-        self.query_one("#score-points-error", Label).update(error_text(error))
+        self.query_one("#score-points-error", Label).update(plain(error_text(error)))
 
     def action_cancel(self) -> None:
         self.dismiss(False)
@@ -97,9 +97,9 @@ class ReasonDialog(DutyModal):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.title_text, classes="dialog-title")
+            yield Static(plain(self.title_text), classes="dialog-title")
             if self.detail:
-                yield Static(self.detail, classes="hint")
+                yield Static(plain(self.detail), classes="hint")  # the deduction's fact
             yield Input(placeholder=_("Reason"), id="reason")
             yield Label("", id="reason-error", classes="error")
             yield Static(_("Enter to save, Escape to cancel."), classes="hint")
@@ -131,7 +131,7 @@ class ManualDialog(DutyModal):
             options = []
             for rule in self.rules:
                 sign = "-" if rule.kind == "deduction" else "+"
-                options.append(Option(f"{sign}{number(rule.points)}/{rule.unit}  {rule.fact}", id=str(rule.id)))
+                options.append(Option(plain(f"{sign}{number(rule.points)}/{rule.unit}  {rule.fact}"), id=str(rule.id)))
             yield OptionList(*options, id="manual-rule")
             yield Label("", id="manual-rule-error", classes="error")
             with Horizontal(classes="field-row"):
@@ -202,7 +202,7 @@ class WeightsDialog(DutyModal):
         try:
             check_weights(*values)
         except DutyError as err:
-            label.update(error_text(err))
+            label.update(plain(error_text(err)))
             return
         self.dismiss(tuple(values))
 
@@ -236,7 +236,7 @@ class OpenPeriodDialog(DutyModal):
         try:
             parse(key)
         except DutyError as err:
-            self.query_one("#period-key-error", Label).update(error_text(err))
+            self.query_one("#period-key-error", Label).update(plain(error_text(err)))
             return
         self.dismiss((key, "all" if self.query_one(Checkbox).value else "matching"))
 
@@ -256,8 +256,8 @@ class PartsDialog(DutyModal):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog parts-dialog"):
-            yield Static(self.title_text, classes="dialog-title")
-            yield Static(self.body, id="parts-body")
+            yield Static(plain(self.title_text), classes="dialog-title")
+            yield Static(plain(self.body) if isinstance(self.body, str) else self.body, id="parts-body")
             yield Static(_("Press Escape to close."), classes="hint")
 
     def on_mount(self) -> None:

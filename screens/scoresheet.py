@@ -27,7 +27,7 @@ from models.session import Actor, PermissionDenied, current_actor
 from tui.base import DutyScreen
 from tui.i18n import N_, _, error_text, is_zh, pick
 from tui.linetable import Column, LineTable
-from tui.text import cell_pad, number
+from tui.text import cell_pad, number, plain
 
 from .score_dialogs import ManualDialog, PartsDialog, ReasonDialog, ScoreDialog, WeightsDialog
 
@@ -247,8 +247,9 @@ class SheetScreen(DutyScreen):
                         style="bold" if point.period_key == d.period_key else "")
         reopened = [e for e in d.events if e.action == "reopened"]
         if reopened:
-            text.append("\n" + _("Reopened by {name}: {reason}").format(name=reopened[-1].actor,
-                                                                        reason=reopened[-1].reason), style="italic")
+            text.append(plain("\n" + _("Reopened by {name}: {reason}").format(name=reopened[-1].actor,
+                                                                              reason=reopened[-1].reason),
+                              style="italic"))
         return text
 
     # ---- what is highlighted ----
@@ -280,11 +281,11 @@ class SheetScreen(DutyScreen):
     def item_parts(self, item: ItemView):
         p = item.parts
         if self.detail is not None and self.detail.access == PEER:
-            lines = [Text(item.measure, style="dim")] if item.measure else []
+            lines = [plain(item.measure, style="dim")] if item.measure else []
             mine = "·" if p.peer is None else number(p.peer)
             lines.append(Text(_("Your points: {points} of {max}").format(points=mine, max=number(item.max_points)),
                               style="bold"))
-            lines += [Text(c) for c in item.comments.get("peer", [])]
+            lines += [plain(c) for c in item.comments.get("peer", [])]
             return Group(*lines)
         table = Table(box=None, padding=(0, 1), show_header=True, header_style="bold")
         table.add_column(_("Rater"))
@@ -299,8 +300,8 @@ class SheetScreen(DutyScreen):
             weight = p.weights_used.get(side)
             table.add_row(label, "·" if values[side] is None else number(round(values[side], 2)),
                           "–" if weight is None else f"{weight:.0f}%",
-                          " / ".join(item.comments.get(side, [])))
-        lines = [Text(item.measure, style="dim")] if item.measure else []
+                          plain(" / ".join(item.comments.get(side, []))))  # comments: typed text, never markup
+        lines = [plain(item.measure, style="dim")] if item.measure else []
         score = "·" if p.score is None else number(round(p.score, 2))
         lines += [table, Text(_("Score {score} of {max}").format(score=score, max=number(item.max_points)),
                               style="bold")]
@@ -433,13 +434,13 @@ class SheetScreen(DutyScreen):
             detail = f"{cell_pad(fact, 24)} {number(r.points)} × {number(r.count)}"
             if r.capped:
                 detail += " " + _("(capped at {cap})").format(cap=number(r.cap))
-            table.add_row(detail, line)
+            table.add_row(plain(detail), line)
         if d.deduction_cap is not None:
             table.add_row(_("Deductions held to the sheet's cap of {cap}").format(cap=number(d.deduction_cap)), "")
         table.add_row(_("Before clamping"), f"{t.raw:.2f}")
         table.add_row(_("Range"), f"{number(d.min_score)}–{number(d.max_score)}")
         table.add_row(_("Score"), f"{t.score:.1f}")
-        table.add_row(_("Band"), pick(*t.band) if t.band else "")
+        table.add_row(_("Band"), plain(pick(*t.band) if t.band else ""))
         self.app.push_screen(PartsDialog(_("How the score is made"), table))
 
     def action_form(self) -> None:
@@ -486,7 +487,7 @@ class SheetScreen(DutyScreen):
         look_for = _("Look for {what} #{ref} of {when}.").format(
             what=_(SOURCE_NAMES.get(adj.source, adj.source)), ref=adj.ref_id, when=when)
         if target is None or target.workspace not in getattr(app, "MODES", {}):
-            app.notify(look_for, severity="warning")
+            app.notify(look_for, severity="warning", markup=False)
             return
 
         async def show() -> None:
@@ -498,9 +499,9 @@ class SheetScreen(DutyScreen):
                     try:
                         method(arg)
                     except Exception as exc:  # say so, do not crash
-                        app.notify(error_text(exc), severity="error")
+                        app.notify(error_text(exc), severity="error", markup=False)
                     return
-            app.notify(look_for)
+            app.notify(look_for, markup=False)
 
         app.call_later(show)
 

@@ -6,7 +6,6 @@ when the user is switched and after a lock is handed over.
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,7 +18,7 @@ from models.accounts import StaffRow
 from models.session import ROLE_NAMES
 from tui.base import DutyScreen
 from tui.i18n import _, error_text, pick
-from tui.text import cell_pad
+from tui.text import cell_pad, plain
 
 
 class SignInScreen(DutyScreen):
@@ -86,7 +85,8 @@ class SignInScreen(DutyScreen):
             title.update(_("Sign in"))
             text = _("Type part of your name, ↓ to choose, Enter; then your PIN and Enter.")
             if demo_pin:
-                text += "\n" + _("Demo data: every PIN is {pin}; type “admin” to find the administrator.").format(pin=demo_pin)
+                text += "\n" + _("Demo data as of {moment}: every PIN is {pin}; type “admin” to find the "
+                                  "administrator.").format(pin=demo_pin, moment=self.app.demo_as_of)
             hint.update(text)
             self.refill()
         self.query_one("#signin-name", Input).focus()
@@ -101,14 +101,14 @@ class SignInScreen(DutyScreen):
         for row in self.people:
             if text and not row.matches(text):
                 continue
-            line = Text(cell_pad(row.name, 16))
+            line = plain(cell_pad(row.name, 16))
             line.append(cell_pad(_(ROLE_NAMES.get(row.role, row.role)), 16), style="dim")
-            line.append(cell_pad(pick(row.position_zh, row.position_en), max(8, width - 32)), style="italic")
+            line.append(plain(cell_pad(pick(row.position_zh, row.position_en), max(8, width - 32)), style="italic"))
             olist.add_option(Option(line, id=str(row.id)))
         if olist.option_count:
             olist.highlighted = 0
         else:
-            olist.add_option(Option(Text(_("Nobody matches “{text}”.").format(text=text), style="italic"),
+            olist.add_option(Option(plain(_("Nobody matches “{text}”.").format(text=text), style="italic"),
                                     disabled=True))
 
     @on(Input.Changed, "#signin-name")
@@ -197,8 +197,8 @@ class SignInScreen(DutyScreen):
     def _error(self, text: str, field: str = "pin") -> None:
         name_error = self.query_one("#signin-name-error", Label)
         pin_error = self.query_one("#signin-pin-error", Label)
-        name_error.update(text if field == "name" else "")
-        pin_error.update(text if field != "name" else "")
+        name_error.update(plain(text if field == "name" else ""))  # may hold the name typed
+        pin_error.update(plain(text if field != "name" else ""))
 
     def action_back(self) -> None:
         if self.chosen is not None:

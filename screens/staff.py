@@ -17,6 +17,7 @@ from models.accounts import StaffRow
 from models.session import ROLE_NAMES, ROLES, current_actor
 from tui.base import DutyModal, DutyScreen
 from tui.i18n import N_, _, error_text, pick
+from tui.text import plain
 
 
 class StaffScreen(DutyScreen):
@@ -72,8 +73,9 @@ class StaffScreen(DutyScreen):
             else:
                 pin = _("set") if not row.failures else _("{count} wrong").format(count=row.failures)
             name = row.name if row.active else _("{name} (left)").format(name=row.name)
-            table.add_row(name, _(ROLE_NAMES.get(row.role, row.role)), pick(row.position_zh, row.position_en),
-                          pin, key=str(row.id))
+            # DataTable reads a str cell as markup: every cell goes in as Text.
+            table.add_row(plain(name), plain(_(ROLE_NAMES.get(row.role, row.role))),
+                          plain(pick(row.position_zh, row.position_en)), plain(pin), key=str(row.id))
         if keep is not None:
             try:
                 table.move_cursor(row=table.get_row_index(str(keep)))
@@ -146,7 +148,8 @@ class PersonForm(DutyModal):
     def compose(self) -> ComposeResult:
         row = self.row
         with VerticalScroll(id="person-form"):
-            yield Static(_("Edit {name}").format(name=row.name) if row else _("Add person"), classes="dialog-title")
+            yield Static(plain(_("Edit {name}").format(name=row.name) if row else _("Add person")),
+                         classes="dialog-title")
             yield Label(_("Name"))
             yield Input(row.name if row else "", id="person-name", compact=True)
             yield Label("", id="error-name", classes="error")
@@ -155,7 +158,7 @@ class PersonForm(DutyModal):
                          allow_blank=False, id="person-role", compact=True)
             yield Label("", id="error-role", classes="error")
             yield Label(_("Position"))
-            yield Select([(f"{p.title_zh} {p.title_en}".strip(), p.id) for p in self.positions],
+            yield Select([(plain(f"{p.title_zh} {p.title_en}".strip()), p.id) for p in self.positions],
                          value=row.position_id if row and row.position_id else Select.NULL,
                          prompt=_("(none)"), id="person-position", type_to_search=True,
                          compact=True)
@@ -190,7 +193,7 @@ class PersonForm(DutyModal):
         field = getattr(error, "field", None)
         target = {"name": "#error-name", "role": "#error-role", "position": "#error-position",
                   "pin": "#error-pin"}.get(field, "#error-form")
-        self.query_one(target, Label).update(error_text(error))
+        self.query_one(target, Label).update(plain(error_text(error)))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

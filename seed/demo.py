@@ -121,7 +121,16 @@ def build(people: int = 30, days: int = 28, seed: int = 7, today: dt.date | None
         _staff(ctx)
         for step in STEPS:
             importlib.import_module(step).build(ctx)
+        _mark(ctx)
     return ctx
+
+
+@writes
+def _mark(ctx: DemoContext) -> None:
+    """A demo says so: the header shows DEMO and only a demo shows its PIN at the sign-in."""
+    from models.accounts import DEMO_MARK_KEY, Setting
+
+    Setting.insert(key=DEMO_MARK_KEY, value=f"{ctx.now:%Y-%m-%d %H:%M}").on_conflict_replace().execute()
 
 
 def has_staff() -> bool:

@@ -27,3 +27,19 @@ async def wait_until(pilot, condition, timeout: float = 10.0, step: float = 0.1)
         await pilot.pause(step)
         waited += step
     return True
+
+
+def proof(tmp_path, name: str, pin: str) -> list[str]:
+    """Command-line options that act as *name*, proving it with *pin* from a file."""
+    pin_file = tmp_path / f"pin-{abs(hash(name))}"
+    pin_file.write_text(pin + "\n", encoding="utf-8")
+    return ["--as", name, "--pin-file", str(pin_file)]
+
+
+def demo_admin(tmp_path) -> list[str]:
+    """Act as the demo's administrator, with the demo PIN (a demo database is open)."""
+    from models.accounts import demo_pin
+    from models.org import Person
+
+    admin = Person.select().where(Person.role == "admin").order_by(Person.id).first()
+    return proof(tmp_path, admin.name, demo_pin())

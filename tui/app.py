@@ -48,6 +48,9 @@ class DutyApp(SharedTerminal, App):
         super().__init__()
         translate_bindings(self)
         self.title = _("Duty Desk")
+        from models.accounts import demo_as_of
+
+        self.demo_as_of = demo_as_of()  # a demo says so on every screen
         sign_in(actor)  # nobody, until the sign-in screen says who is at the keyboard
         self._start = start
         self.setup_shared_terminal(actor is not None, lock_after, daily_backup)

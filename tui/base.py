@@ -9,6 +9,7 @@ from textual.screen import ModalScreen, Screen
 from textual.worker import get_current_worker
 
 from models.errors import DutyError
+from models.safe_text import printable
 
 from .i18n import _, error_text, translate_bindings
 
@@ -46,6 +47,13 @@ class DatabaseWork:
 
     def show_error(self, error: BaseException) -> None:
         self.notify(error_text(error), severity="error", timeout=8)
+
+    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
+               markup: bool = False) -> None:
+        """A notification is plain text: ours carry names, log text and paths, and as markup
+        ``[@click=app.quit]`` in one would be a live action. Nothing of ours uses markup."""
+        self.app.notify(printable(str(message), multiline=True), title=printable(str(title)), severity=severity,
+                        timeout=timeout, markup=False)
 
 
 class DutyScreen(DatabaseWork, Screen):

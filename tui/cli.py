@@ -20,7 +20,8 @@ from .i18n import _, detect_language, error_text, set_language
 PROGRAM_VERSION = "0.1.0"
 
 # Modules that add subcommands: each has ``register(subparsers)``; parsers set ``run``.
-COMMAND_MODULES: tuple[str, ...] = ("tui.cli_core", "tui.cli_admin", "tui.cli_scores", "tui.cli_log", "tui.cli_roster",)
+COMMAND_MODULES: tuple[str, ...] = ("tui.cli_core", "tui.cli_admin", "tui.cli_scores", "tui.cli_log", "tui.cli_roster",
+                                   "tui.cli_tokens")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,16 +37,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def database_path(args) -> Path:
-    from models.db import default_path
+    from models.db import default_path, path_from
 
-    return Path(args.db).expanduser() if args.db else default_path()
+    return path_from(args.db) if args.db else default_path()
 
 
-def open_db(args) -> Path:
+def open_db(args, create: bool = True) -> Path:
+    """Open the chosen database; *create* False refuses a missing file (``duty check``)."""
+    import os
+
     from models.schema import open_database
 
     path = database_path(args)
-    open_database(path)
+    # Only the default place (no --db, no DUTY_DB) may have its folder made: a chosen path
+    # whose folder is missing is a typo, not a request for new folders.
+    chosen = bool(args.db or os.environ.get("DUTY_DB"))
+    open_database(path, create=create, create_folder=not chosen)
     return path
 
 
@@ -91,13 +98,16 @@ def version(args) -> int:
 
 
 def run_app(args) -> int:
-    from seed import demo
-
     path = open_db(args)
-    if not demo.has_staff():
-        # A first start: something to explore at once.
-        print(_("Setting up demo data in {path}…").format(path=path), file=sys.stderr)
-        demo.build()
+    from models.org import Position
+
+    if not Position.select().exists():
+        # The documents' positions are the customer's own, not demo data; people are not
+        # invented: the app asks who the administrator is.
+        from seed import loader
+
+        print(_("Loading the positions of the source documents into {path}…").format(path=path), file=sys.stderr)
+        loader.load()
     from .app import DutyApp
     from .session import initial_actor
 

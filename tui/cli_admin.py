@@ -1,7 +1,9 @@
 """Administration from the shell: ``duty backup``, ``duty restore``, ``duty set``, ``duty pin``.
 
-These run as whoever owns the database file (that account can copy the file anyway), and
-the audit trail records them as "command line: <account>".
+Each acts for a person who proves who they are (``--as NAME`` and their PIN, or an API
+token for a cron job: ``tui/cli_auth.py``) and needs the role the screens need: an
+administrator for backups, restores and settings; anyone for their own PIN (with the old
+one), an administrator for someone else's. The audit trail records that person.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import getpass
 import os
 import sys
 
+from . import cli_auth
 from .i18n import _
 
 
@@ -18,37 +21,29 @@ def register(sub) -> None:
     p.add_argument("path", nargs="?", help=_("file or folder for the copy (default: a backups folder beside the database)"))
     p.add_argument("--daily", action="store_true", help=_("make today's backup if missing and keep only the newest"))
     p.add_argument("--keep", type=int, help=_("how many daily backups to keep"))
+    cli_auth.add_options(p)
     p.set_defaults(run=backup)
     p = sub.add_parser("restore", help=_("replace the database with a backup (asks first)"))
     p.add_argument("path", help=_("the backup file"))
     p.add_argument("--yes", action="store_true", help=_("do not ask for confirmation"))
+    cli_auth.add_options(p)
     p.set_defaults(run=restore)
     p = sub.add_parser("set", help=_("change a setting: lock_minutes, backup_keep"))
     p.add_argument("key")
     p.add_argument("value")
+    cli_auth.add_options(p)
     p.set_defaults(run=set_value)
     p = sub.add_parser("pin", help=_("set a new PIN for a person (lifts a lock)"))
     p.add_argument("name", help=_("the person's name"))
+    cli_auth.add_options(p)
     p.set_defaults(run=set_pin)
 
 
-def _who() -> str:
-    try:
-        return "command line: " + getpass.getuser()
-    except Exception:  # no user name in a bare container
-        return "command line"
+def _acting(args, action: str):
+    """Act as the proven person, if their role allows *action*."""
+    from models.session import acting_as
 
-
-def _as_system():
-    from contextlib import ExitStack
-
-    from models.audit import recorded_as
-    from models.session import SYSTEM, acting_as
-
-    stack = ExitStack()
-    stack.enter_context(acting_as(SYSTEM))
-    stack.enter_context(recorded_as(_who()))
-    return stack
+    return acting_as(cli_auth.prove(args, action).actor)
 
 
 def backup(args) -> int:
@@ -58,7 +53,7 @@ def backup(args) -> int:
     from .cli import open_db
 
     open_db(args)
-    with _as_system():
+    with _acting(args, "system.backup"):
         if args.daily:
             keep = args.keep or get_setting("backup_keep")
             made = bk.daily_backup(keep)
@@ -77,8 +72,9 @@ def restore(args) -> int:
     from .cli import open_db
 
     path = open_db(args)
-    bk.verify_source(args.path)
+    proven = cli_auth.prove(args, "system.backup")  # before anything is read or asked
     if not args.yes:
+        bk.verify_source(args.path)  # refused before the question; restore() checks again after it
         if not sys.stdin.isatty():
             print(_("Restoring replaces every record; run it at a terminal or add --yes."), file=sys.stderr)
             return 2
@@ -87,7 +83,9 @@ def restore(args) -> int:
         if answer.strip().lower() not in ("yes", _("yes")):
             print(_("Nothing was changed."))
             return 1
-    with _as_system():
+    from models.session import acting_as
+
+    with acting_as(proven.actor):
         safety = bk.restore(args.path)
     print(_("Restored {backup} into {db}; the previous contents are in {safety}.").format(
         backup=args.path, db=path, safety=safety))
@@ -100,15 +98,18 @@ def set_value(args) -> int:
     from .cli import open_db
 
     open_db(args)
-    with _as_system():
+    with _acting(args, "system.settings"):
         value = set_setting(args.key, args.value)
     print(_("{key} is now {value}.").format(key=args.key, value=value))
     return 0
 
 
 def set_pin(args) -> int:
-    from models.accounts import reset_pin
+    """One's own PIN with the old one (the proof); anyone else's as an administrator."""
+    from models.accounts import change_own_pin, reset_pin
+    from models.errors import N_
     from models.org import Person
+    from models.session import acting_as
 
     from .cli import open_db
 
@@ -117,8 +118,18 @@ def set_pin(args) -> int:
     if person is None:
         print(_("No active person is called {name}.").format(name=args.name), file=sys.stderr)
         return 1
+    proven = cli_auth.prove(args, "account.pin")
+    own = proven.actor.id == person.id
+    if own and proven.pin is None:
+        raise cli_auth.ProofMissing(N_("Changing your own PIN needs your old one: use --as with your PIN, "
+                                       "not a token."))
+    if not own and not proven.actor.can("staff.edit"):
+        raise cli_auth.ProofMissing(N_("Only an administrator sets someone else's PIN."))
     pin = os.environ.get("DUTY_NEW_PIN") or getpass.getpass(_("New PIN for {name}: ").format(name=person.name))
-    with _as_system():
-        reset_pin(person.id, pin)
+    with acting_as(proven.actor):
+        if own:
+            change_own_pin(proven.pin, pin)
+        else:
+            reset_pin(person.id, pin)
     print(_("{name} has a new PIN.").format(name=person.name))
     return 0

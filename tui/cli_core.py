@@ -19,6 +19,10 @@ def register(sub) -> None:
                    help=_("the day the demo is built for, as of noon (default: today)"))
     p.set_defaults(run=demo)
     p = sub.add_parser("check", help=_("check the database: integrity, foreign keys, the logbook's hash chain"))
+    p.add_argument("--anchor", action="store_true",
+                   help=_("also print the logbook's anchor, to write in the paper handover book"))
+    p.add_argument("--anchor-was", metavar="SEQ:HASH", action="append", default=[],
+                   help=_("an anchor written down earlier: the logbook must still hold it"))
     p.set_defaults(run=check)
 
 
@@ -68,13 +72,17 @@ def demo(args) -> int:
 
 
 def check(args) -> int:
+    from models import log_chain
     from models.checks import run_all
 
     from .cli import open_db
 
-    path = open_db(args)
+    path = open_db(args, create=False)  # checking a missing file must not make a new, "sound" one
     faults = 0
-    for name, problems in run_all():
+    results = run_all()
+    for anchor in args.anchor_was:
+        results.append((_("anchor {anchor}").format(anchor=anchor.strip()), log_chain.check_anchor(anchor)))
+    for name, problems in results:
         if problems:
             faults += len(problems)
             print(_("{check}: {count} problem(s)").format(check=name, count=len(problems)))
@@ -84,4 +92,6 @@ def check(args) -> int:
             print(_("{check}: ok").format(check=name))
     print(_("{path}: sound.").format(path=path) if not faults
           else _("{path}: {count} problem(s) found.").format(path=path, count=faults))
+    if args.anchor:
+        print(_("Logbook anchor: {anchor}").format(anchor=log_chain.anchor()))
     return 1 if faults else 0

@@ -10,8 +10,10 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from .i18n import _, pick
 from models import clock
+
+from . import cli_auth
+from .i18n import _, pick
 
 
 def register(sub) -> None:
@@ -23,8 +25,10 @@ def register(sub) -> None:
     p.add_argument("--from", dest="first", metavar="YYYY-MM-DD", help=_("first day (default: this Monday)"))
     p.add_argument("--to", dest="last", metavar="YYYY-MM-DD", help=_("last day (default: four weeks on)"))
     p.add_argument("-o", "--output", metavar="FILE", help=_("write to FILE instead of standard output"))
+    cli_auth.add_options(p)
     p.set_defaults(run=export)
     p = commands.add_parser("now", help=_("the shift lead and officers on duty now"))
+    cli_auth.add_options(p)
     p.set_defaults(run=now)
 
 
@@ -34,6 +38,7 @@ def export(args) -> int:
     from .cli import open_db
 
     open_db(args)
+    cli_auth.prove(args, "roster.checkin")  # the staff's duties are for the staff
     first = roster.parse_day(args.first, "from") if args.first else roster.week_of(clock.today())
     last = roster.parse_day(args.last, "to") if args.last else first + dt.timedelta(days=27)
     person_id = roster.find_person(args.person) if args.person else None
@@ -53,10 +58,12 @@ def export(args) -> int:
 
 def now(args) -> int:
     from models import roster
+    from models.safe_text import printable
 
     from .cli import open_db
 
     open_db(args)
+    cli_auth.prove(args, "roster.checkin")
     at = clock.now()
     duties = roster.on_duty(at)
     if not duties:
@@ -64,6 +71,7 @@ def now(args) -> int:
         return 1
     for d in duties:
         role = _("shift lead") if d.role == "lead" else _("duty officer")
-        print(f"{role}\t{d.person_name}\t{pick(d.post_zh, d.post_en)}\t"
-              f"{pick(d.shift_zh, d.shift_en)} {d.starts_at:%H:%M}–{d.ends_at:%H:%M}")
+        # One field each, single-line: stored text can neither drive the terminal nor add a column.
+        print(f"{role}\t{printable(d.person_name)}\t{printable(pick(d.post_zh, d.post_en))}\t"
+              f"{printable(pick(d.shift_zh, d.shift_en))} {d.starts_at:%H:%M}–{d.ends_at:%H:%M}")
     return 0

@@ -3,10 +3,10 @@
 ``export`` may hold other areas' exports too, so its sub-parsers are shared: whichever area
 registers first makes the ``export`` command, the others add to it.
 
-Appraisal results are personal and the models check who reads them. Like ``duty backup``,
-these commands run as whoever owns the database file (that account can copy the file
-anyway), so they may export everything; ``--as NAME`` exports as that person instead: their
-own form, and a refusal for anything else unless they are a supervisor or administrator.
+Appraisal results are personal and the models check who reads them: the command acts for
+a person who proves who they are (``--as NAME`` and their PIN, or an API token; see
+``tui/cli_auth.py``), and exports what that person may read: their own form, and everything
+only for a supervisor or administrator.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from . import cli_auth
 from .i18n import _, is_zh
 
 
@@ -35,14 +36,14 @@ def register(sub) -> None:
     p.add_argument("--period", required=True, help=_("the period, e.g. 2026-Q3, 2026-09, 2026-H2, 2026"))
     p.add_argument("--format", choices=("csv", "xlsx"), default="csv", help=_("file format (default csv)"))
     p.add_argument("-o", "--output", metavar="FILE", help=_("where to write (CSV: default the screen)"))
-    p.add_argument("--as", dest="export_as", metavar="NAME", help=_("export as this person, with their rights"))
+    cli_auth.add_options(p)
     p.set_defaults(run=export_scores)
     p = exports.add_parser("form", help=_("a person's appraisal form as printable text or HTML"))
     p.add_argument("--period", required=True, help=_("the period, e.g. 2026-Q3, 2026-09, 2026-H2, 2026"))
     p.add_argument("--person", required=True, help=_("the person's name"))
     p.add_argument("--format", choices=("text", "html"), default="text", help=_("file format (default text)"))
     p.add_argument("-o", "--output", metavar="FILE", help=_("where to write (default the screen)"))
-    p.add_argument("--as", dest="export_as", metavar="NAME", help=_("export as this person, with their rights"))
+    cli_auth.add_options(p)
     p.set_defaults(run=export_form)
 
 
@@ -59,17 +60,10 @@ def _write(data: str | bytes, output: str | None) -> None:
 
 
 def _reader(args):
-    """Who the export is for: the person named with ``--as``, else the database's owner."""
-    from models.errors import N_, DutyError
-    from models.org import Person
-    from models.session import SYSTEM, Actor, acting_as
+    """Act as the proven person: the models decide what they may export."""
+    from models.session import acting_as
 
-    if not args.export_as:
-        return acting_as(SYSTEM)
-    person = Person.get_or_none((Person.name == args.export_as) & (Person.active == True))  # noqa: E712
-    if person is None:
-        raise DutyError(N_("Nobody is called {name}."), name=args.export_as)
-    return acting_as(Actor(person.id, person.name, person.role))
+    return acting_as(cli_auth.prove(args, "scores.self").actor)
 
 
 def export_scores(args) -> int:

@@ -4,9 +4,28 @@ from __future__ import annotations
 
 from functools import partial
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
+from textual.content import Content
+
+from models.safe_text import printable
 
 from .i18n import N_, _, catalog, is_zh
+
+
+def _content(text: str) -> Content:
+    """The palette reads a ``str`` name or help line as markup; a ``Content`` is shown as it is."""
+    return Content(printable(text))
+
+
+def _highlight(matcher: Matcher, name: str) -> Content:
+    """``Matcher.highlight`` without its markup parse: the matched letters stand out."""
+    name = printable(name)
+    content = Content(name)
+    _score, offsets = matcher.fuzzy_search.match(matcher.query, name)
+    for offset in offsets:
+        if not name[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
 
 
 def both_languages(msgid: str) -> str:
@@ -34,11 +53,12 @@ class DutyCommands(Provider):
 
     async def discover(self) -> Hits:
         for name, callback, help_text in self._commands():
-            yield DiscoveryHit(name, callback, help=help_text)
+            yield DiscoveryHit(_content(name), callback, text=name, help=_content(help_text) if help_text else None)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for name, callback, help_text in self._commands():
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), callback, help=help_text)
+                yield Hit(score, _highlight(matcher, name), callback, text=name,
+                          help=_content(help_text) if help_text else None)

@@ -12,6 +12,7 @@ from textual.widgets import Static
 from models.log_query import LogRow, unacknowledged_emergencies
 
 from .i18n import _
+from .text import plain
 
 POLL_SECONDS = 5.0
 
@@ -33,7 +34,7 @@ class EmergencyBanner(Static):
             seq=newest.seq, time=f"{newest.at:%H:%M}", post=newest.post, text=newest.text)
         if len(rows) > 1:
             text += "  " + _("(+{count} more)").format(count=len(rows) - 1)
-        self.update(text + "  — " + _("a shift lead acknowledges with A on the log (F3)"))
+        self.update(plain(text + "  — " + _("a shift lead acknowledges with A on the log (F3)")))  # the entry as written
 
 
 class EmergencyWatch:

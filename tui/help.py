@@ -10,6 +10,7 @@ from textual.widgets import Static
 
 from .base import DutyModal
 from .i18n import _
+from .text import plain
 
 
 class HelpScreen(DutyModal):
@@ -34,7 +35,9 @@ class HelpScreen(DutyModal):
             if binding.id is None or binding.action in seen:
                 continue
             seen.add(binding.action)
-            table.add_row(self.app.get_key_display(binding), _(binding.description) if binding.description else binding.action,
+            # plain: a Rich table reads a str cell as markup, and keys such as "[" are brackets
+            table.add_row(plain(self.app.get_key_display(binding)),
+                          plain(_(binding.description) if binding.description else binding.action),
                           style="" if enabled else "dim")
         table.add_row("ctrl+p", _("Command palette: every screen and action by name"))
         with VerticalScroll(id="help-body"):

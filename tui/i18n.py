@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from models.errors import N_, DutyError
+from models.safe_text import printable
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 LANGUAGES = ("en", "zh_CN")
@@ -73,14 +74,19 @@ def pick(zh: str, en: str) -> str:
 
 
 def error_text(error: BaseException) -> str:
-    """One translated sentence for an error; anything unexpected is named, never dumped."""
+    """One translated sentence for an error; anything unexpected is named, never dumped.
+
+    Its values may be stored or typed text (a name, a path): one printable line, whether it
+    goes to stderr or to a widget (which must still show it without markup).
+    """
     if isinstance(error, DutyError):
         text = _(error.msgid)
         try:
-            return text.format(**error.params) if error.params else text
+            text = text.format(**error.params) if error.params else text
         except (KeyError, IndexError, ValueError):
-            return str(error)
-    return _("Something went wrong: {reason}").format(reason=f"{type(error).__name__}: {error}")
+            text = str(error)
+        return printable(text)
+    return printable(_("Something went wrong: {reason}").format(reason=f"{type(error).__name__}: {error}"))
 
 
 def translate_bindings(node) -> None:

@@ -28,6 +28,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from models.safe_text import printable
+
 from .i18n import translate_bindings
 from .text import fit
 
@@ -300,14 +302,15 @@ class LineTable(ScrollView, can_focus=True):
                 segments.extend(self._text_segments(cell, w, justify, style, cursor))
             elif isinstance(cell, tuple):
                 cell_style = style + Style.parse(cell[1]) if cell[1] else style
-                segments.append(Segment(fit(cell[0], w, justify), cell_style + cursor if cursor else cell_style))
+                segments.append(Segment(fit(printable(cell[0]), w, justify), cell_style + cursor if cursor else cell_style))
             else:
-                segments.append(Segment(fit("" if cell is None else str(cell), w, justify), line_style))
+                segments.append(Segment(fit("" if cell is None else printable(str(cell)), w, justify), line_style))
             segments.append(Segment(" ", line_style))
         return Strip(segments).crop_extend(0, width, line_style)
 
     def _text_segments(self, text: Text, width: int, justify: str, style: Style, cursor: Style | None):
         text = text.copy()
+        text.plain = printable(text.plain)  # same length: the spans still fit
         text.truncate(width, overflow="ellipsis")
         pad = width - text.cell_len
         if pad > 0:

@@ -29,6 +29,7 @@ from textual.strip import Strip
 
 from models import log_query
 from models.log_query import LogRow
+from models.safe_text import printable
 
 from .i18n import pick
 from .text import cell_pad
@@ -388,16 +389,18 @@ class LogView(ScrollView, can_focus=True):
             marks += "⚑ " if row.followup == "open" else "⚑⏰ "
         if row.waiting_approval:
             marks += "¥? "
+        # Segments go to the terminal as they are: stored text must carry no control characters.
         out = [seg(f"{row.at:%m-%d %H:%M} ", dim),
-               seg(cell_pad(pick(row.category_zh, row.category_en), 9) + " ", body),
-               seg(cell_pad(row.post, 8) + " ", dim),
-               seg(cell_pad(row.author, 7) + " ", Style())]
+               seg(cell_pad(printable(pick(row.category_zh, row.category_en)), 9) + " ", body),
+               seg(cell_pad(printable(row.post), 8) + " ", dim),
+               seg(cell_pad(printable(row.author), 7) + " ", Style())]
         used = sum(cell_len(s.text) for s in out)
         room = max(0, width - used)
         if marks:
             out.append(seg(marks.rstrip() + " ", marker))
             room -= cell_len(marks.rstrip()) + 1
-        text = row.text if cell_len(row.text) <= room else cell_pad(row.text, max(1, room))
+        text = printable(row.text)
+        text = text if cell_len(text) <= room else cell_pad(text, max(1, room))
         out.extend(self._highlighted(text, base + body + cursor))
         return out
 

@@ -84,14 +84,18 @@ class SharedTerminal:
         await super().on_event(event)
 
     def format_title(self, title: str, sub_title: str):
-        """The header always ends with who is signed in, whatever sub-title a screen sets."""
+        """The header always ends with who is signed in, whatever sub-title a screen sets, and
+        starts with DEMO on a demo database."""
         from textual.content import Content
 
         from .i18n import _
 
         actor = current_actor()
-        who = _("signed in as {name}").format(name=actor.name) if actor else _("not signed in")
-        parts = [Content(title)]
+        from models.safe_text import printable
+
+        who = _("signed in as {name}").format(name=printable(actor.name)) if actor else _("not signed in")
+        parts = [(_("DEMO") + " ", "bold reverse"), " "] if getattr(self, "demo_as_of", None) else []
+        parts += [Content(title)]
         if sub_title and sub_title not in (title, who):
             parts += [(" — ", "dim"), Content(sub_title).stylize("dim")]
         parts += [(" · ", "dim"), (who, "bold")]

@@ -1,6 +1,20 @@
-"""Helpers for text that mixes Chinese and Latin letters in fixed-width columns."""
+"""Helpers for text on screen: stored text shown as data; Chinese and Latin in fixed-width columns."""
 
 from rich.cells import cell_len, set_cell_size
+from rich.style import Style
+from rich.text import Text
+
+from models.safe_text import printable
+
+
+def plain(text, style: str | Style = "") -> Text:
+    """Stored or typed text for a widget, exactly as written.
+
+    A ``str`` given to Static, Label, Option, DataTable, a Rich table cell or a notification is
+    read as markup: a name like ``[@click=app.quit]`` would become a live action, and
+    ``[其他]`` would vanish. A ``Text`` is never parsed; control characters are shown, not sent.
+    """
+    return Text(printable("" if text is None else str(text), multiline=True), style=style)
 
 
 def fit(text: str, width: int, justify: str = "left") -> str:

@@ -8,7 +8,7 @@ from models import accounts
 from models.audit import recorded_as
 from models.session import SYSTEM, Actor, acting_as
 
-PINS = {"王伟": "2580", "李娜": "1357", "张敏": "8642"}
+PINS = {"王伟": "2570", "李娜": "1357", "张敏": "8642"}
 ROLES = {"王伟": "admin", "李娜": "lead", "张敏": "officer"}
 
 

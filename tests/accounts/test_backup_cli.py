@@ -19,9 +19,15 @@ from tui.cli import main
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def duty(*args, stdin: str = "") -> subprocess.CompletedProcess:
+def duty(*args, stdin: str = "", env: dict | None = None) -> subprocess.CompletedProcess:
+    """``duty`` in a process; administrative verbs act as 王伟 (development mode: proof of
+    identity is tests/accounts/test_cli_proof.py's subject)."""
+    args = list(args)
+    verb = next((a for a in args if a in ("backup", "restore", "set", "pin")), None)
+    if verb:
+        args[args.index(verb) + 1:args.index(verb) + 1] = ["--as", "王伟"]
     return subprocess.run([sys.executable, "-m", "tui", *args], cwd=ROOT, input=stdin, capture_output=True,
-                          text=True, timeout=60)
+                          text=True, timeout=60, env={**os.environ, "DUTY_DEV": "1", **(env or {})})
 
 
 def test_a_backup_while_another_thread_writes(staff, tmp_path):
@@ -71,8 +77,8 @@ def test_cli_backup_restore_and_check(staff, tmp_path, capsys):
     db_path = str(dbmod.db.obj.database)
     dbmod.close()
     copy = tmp_path / "b.db"
-    assert main(["--db", db_path, "backup", str(copy)]) == 0
-    assert "Backup written" in capsys.readouterr().out
+    assert duty("--db", db_path, "backup", str(copy)).returncode == 0
+    assert copy.exists()
     # A change after the backup, then restore: the change is gone.
     from models.schema import open_database
 
@@ -121,8 +127,7 @@ def test_set_and_pin_commands(staff):
     result = duty("--db", db_path, "set", "lock_minutes", "0")
     assert result.returncode == 1 and "whole number" in result.stderr
     assert duty("--db", db_path, "set", "lock_minutes", "12").returncode == 0
-    env_pin = subprocess.run([sys.executable, "-m", "tui", "--db", db_path, "pin", "张敏"], cwd=ROOT,
-                             env={**os.environ, "DUTY_NEW_PIN": "3690"}, capture_output=True, text=True)
+    env_pin = duty("--db", db_path, "pin", "张敏", env={"DUTY_NEW_PIN": "3690"})
     assert env_pin.returncode == 0, env_pin.stderr
     from models.accounts import get_setting, sign_in_with_pin
     from models.schema import open_database

@@ -72,7 +72,7 @@ async def test_switch_user_starts_afresh_for_the_next_person(staff):
         await settle(app, pilot)
         assert isinstance(app.screen, SignInScreen)
         assert "木料" not in screen_text(app)
-        await sign_in(app, pilot, "王", "2580")
+        await sign_in(app, pilot, "王", "2570")
         assert current_actor().name == "王伟"
         assert "signed in as 王伟" in screen_text(app)
         assert app.current_mode == "positions"
@@ -126,11 +126,11 @@ async def test_first_run_asks_for_the_administrator(empty_db):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         assert "First run" in screen_text(app)
-        await pilot.press(*"周杰", "enter", *"2580", "enter", *"2581", "enter")
+        await pilot.press(*"周杰", "enter", *"2570", "enter", *"2571", "enter")
         await settle(app, pilot)
         assert "differ" in screen_text(app) and Person.select().count() == 0
         app.screen.query_one("#signin-repeat", Input).value = ""
-        await pilot.press(*"2580", "enter")
+        await pilot.press(*"2570", "enter")
         await settle(app, pilot)
         await settle(app, pilot)
         assert current_actor().name == "周杰" and current_actor().role == "admin"

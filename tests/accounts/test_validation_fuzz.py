@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from hypothesis import given, settings
@@ -24,11 +25,27 @@ def test_pin_validation_accepts_only_ascii_digit_pins(pin):
     assert len(set(pin)) > 1
 
 
-@given(st.from_regex(r"[0-9]{4,12}", fullmatch=True))
+# Straight lines of 3+ keys on the keypad (1 2 3 / 4 5 6 / 7 8 9 / 0 under 8), both ways,
+# written out by hand: an oracle independent of the program's own walk over the keys.
+KEYPAD_LINES = ["123", "456", "789", "147", "258", "369", "580", "2580", "159", "357"]
+KEYPAD_RE = re.compile("(?:" + "|".join(sorted(KEYPAD_LINES + [x[::-1] for x in KEYPAD_LINES],
+                                               key=len, reverse=True)) + ")+")
+
+
+def trivial_pin(pin: str) -> bool:
+    steps = {(int(b) - int(a)) % 10 for a, b in zip(pin, pin[1:])}
+    return (steps in ({0}, {1}, {9})  # 1111, runs such as 1234, 9876, 8901
+            or re.fullmatch(r"(\d+?)\1+", pin) is not None  # 1212, 123123
+            or re.fullmatch(r"(?:(\d)\1+)+", pin) is not None  # 1122, 111222
+            or KEYPAD_RE.fullmatch(pin) is not None)  # 2580, 147258369
+
+
+@given(st.one_of(st.from_regex(r"[0-9]{4,12}", fullmatch=True),
+                 st.lists(st.sampled_from(KEYPAD_LINES + ["12", "11", "0"]), min_size=1, max_size=4)
+                 .map("".join).filter(lambda p: 4 <= len(p) <= 12)))
 @settings(max_examples=300, deadline=None)
 def test_a_good_digit_pin_is_accepted_unless_trivial(pin):
-    steps = {(int(b) - int(a)) % 10 for a, b in zip(pin, pin[1:])}
-    trivial = steps in ({0}, {1}, {9})
+    trivial = trivial_pin(pin)
     try:
         accounts.validate_pin(pin)
         assert not trivial

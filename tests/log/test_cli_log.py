@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import io
 
+import pytest
+
 from models import handover, log_query
 from models.session import acting_as
 from tui.cli import main
+
+
+@pytest.fixture(autouse=True)
+def development_mode(monkeypatch):
+    """These tests are about the log, not proof of identity (tests/accounts/test_cli_proof.py):
+    ``--as`` goes without a PIN in development mode."""
+    monkeypatch.setenv("DUTY_DEV", "1")
 
 
 def test_log_add_one_entry(office, capsys):
@@ -36,8 +45,9 @@ def test_handover_export(office, capsys, tmp_path):
     with acting_as(office.lead):
         handover.close_shift("quiet night")
     target = tmp_path / "h.md"
-    assert main(["--db", str(office.path), "handover", "export", "--format", "markdown", "-o", str(target)]) == 0
+    assert main(["--db", str(office.path), "handover", "export", "--as", office.lead.name, "--format", "markdown",
+                 "-o", str(target)]) == 0
     assert target.read_text(encoding="utf-8").startswith("# Handover report")
-    assert main(["--db", str(office.path), "handover", "export"]) == 0
+    assert main(["--db", str(office.path), "handover", "export", "--as", office.officer.name]) == 0
     out = capsys.readouterr().out
     assert "quiet night" in out and "Handed over by: 陈海燕" in out

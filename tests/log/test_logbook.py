@@ -225,3 +225,56 @@ def test_an_admin_extends_the_categories(office):
         entry = log_entries.add("d: 消防演练")
     assert log_query.row(entry).category_en == "Drill"
     assert LogEntry.select().count() == 1
+
+
+def _reforge(text: str, seq: int) -> None:
+    """What an attacker with the file does: rewrite an entry, then every later hash and the head."""
+    _drop_guards()
+    db.execute_sql("UPDATE log_entry SET text = ? WHERE seq = ?", (text, seq))
+    prev = log_chain.GENESIS
+    for row in db.execute_sql("SELECT " + ", ".join(log_chain.FIELDS) + " FROM log_entry ORDER BY seq").fetchall():
+        digest = log_chain.entry_hash(*row[:12], prev)
+        db.execute_sql("UPDATE log_entry SET prev_hash = ?, hash = ? WHERE seq = ?", (prev, digest, row[0]))
+        prev = digest
+    db.execute_sql("UPDATE log_head SET hash = ? WHERE id = 1", (prev,))
+    for verb in ("UPDATE", "DELETE"):  # the guards back in place, as a careful attacker would
+        db.execute_sql(f"CREATE TRIGGER log_entry_no_{verb.lower()} BEFORE {verb} ON log_entry "
+                       "BEGIN SELECT RAISE(ABORT, 'the duty log is append-only'); END")
+
+
+def test_a_reforged_chain_passes_the_chain_but_not_an_anchor(office):
+    _three(office)
+    anchor = log_chain.anchor()
+    assert anchor.startswith("3:") and len(anchor) == 2 + log_chain.ANCHOR_DIGITS
+    assert log_chain.check_anchor(anchor) == []
+    _reforge("two (quietly rewritten)", 2)
+    assert log_chain.verify() == []  # the chain alone cannot tell
+    problems = log_chain.check_anchor(anchor)
+    assert len(problems) == 1 and "entry 3" in problems[0] and "rewritten" in problems[0]
+
+
+def test_an_anchor_catches_a_logbook_cut_back_and_refuses_a_typo(office):
+    _three(office)
+    anchor = log_chain.anchor()
+    _drop_guards()
+    db.execute_sql("DELETE FROM log_entry WHERE seq = 3")
+    db.execute_sql("UPDATE log_head SET seq = 2, hash = (SELECT hash FROM log_entry WHERE seq = 2) WHERE id = 1")
+    assert "gone" in " ".join(log_chain.check_anchor(anchor))
+    assert "is not an anchor" in log_chain.check_anchor("3:xyz")[0]
+
+
+def test_duty_check_prints_an_anchor_and_holds_the_logbook_to_it(office, capsys):
+    from tui.cli import main
+
+    _three(office)
+    path = str(office.path)
+    assert main(["--db", path, "check", "--anchor"]) == 0
+    anchor = capsys.readouterr().out.strip().splitlines()[-1].split(": ")[1]
+    assert main(["--db", path, "check", "--anchor-was", anchor]) == 0
+    capsys.readouterr()
+    db.connect(reuse_if_open=True)
+    _reforge("one, rewritten", 1)
+    db.close()
+    assert main(["--db", path, "check", "--anchor-was", anchor]) == 1
+    out = capsys.readouterr().out
+    assert "hash chain: ok" in out and "rewritten" in out  # the chain alone was fooled; the anchor was not

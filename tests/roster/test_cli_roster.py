@@ -6,10 +6,12 @@ import io
 from models import roster
 from tui.cli import main
 
+from ..helpers import demo_admin
 
-def test_export_csv_for_one_person(demo_db, capsys):
+
+def test_export_csv_for_one_person(demo_db, capsys, tmp_path):
     someone = roster.duties_between(roster.parse_day("2026-11-16"), roster.parse_day("2026-11-22"))[0]
-    code = main(["--db", str(demo_db), "--lang", "en", "roster", "export", "--person", someone.person_name,
+    code = main(["--db", str(demo_db), "--lang", "en", "roster", "export", *demo_admin(tmp_path), "--person", someone.person_name,
                  "--from", "2026-11-16", "--to", "2026-11-22"])
     out = capsys.readouterr().out
     assert code == 0
@@ -20,7 +22,7 @@ def test_export_csv_for_one_person(demo_db, capsys):
 
 def test_export_ics_to_a_file(demo_db, tmp_path, capsys):
     target = tmp_path / "all.ics"
-    code = main(["--db", str(demo_db), "--lang", "en", "roster", "export", "--format", "ics",
+    code = main(["--db", str(demo_db), "--lang", "en", "roster", "export", *demo_admin(tmp_path), "--format", "ics",
                  "--from", "2026-11-16", "--to", "2026-11-16", "-o", str(target)])
     assert code == 0
     data = target.read_bytes().decode()
@@ -30,10 +32,10 @@ def test_export_ics_to_a_file(demo_db, tmp_path, capsys):
     assert f"{count} duties written" in capsys.readouterr().err
 
 
-def test_bad_input_is_one_sentence(demo_db, capsys):
-    assert main(["--db", str(demo_db), "--lang", "en", "roster", "export", "--from", "2026-11-22",
+def test_bad_input_is_one_sentence(demo_db, capsys, tmp_path):
+    assert main(["--db", str(demo_db), "--lang", "en", "roster", "export", *demo_admin(tmp_path), "--from", "2026-11-22",
                  "--to", "2026-11-01"]) == 1
     err = capsys.readouterr().err
     assert err.strip() == "The range ends before it starts: 2026-11-22 to 2026-11-01."
-    assert main(["--db", str(demo_db), "--lang", "en", "roster", "export", "--person", "无此人"]) == 1
+    assert main(["--db", str(demo_db), "--lang", "en", "roster", "export", *demo_admin(tmp_path), "--person", "无此人"]) == 1
     assert "Traceback" not in capsys.readouterr().err

@@ -140,9 +140,10 @@ def test_exports_per_role(team):
             assert "88.6" in form_text(full)
 
 
-def test_exports_from_the_command_line_per_person(team, seeded_db, capsys):
+def test_exports_from_the_command_line_per_person(team, seeded_db, capsys, monkeypatch):
     from tui.cli import main
 
+    monkeypatch.setenv("DUTY_DEV", "1")  # rights by role here; proof of identity: tests/accounts/test_cli_proof.py
     office, lead, _outsider = team
     base = ["--db", str(seeded_db), "--lang", "en", "export"]
     assert main(base + ["scores", "--period", "2026-09", "--as", office.officer.name]) == 1
@@ -157,4 +158,4 @@ def test_exports_from_the_command_line_per_person(team, seeded_db, capsys):
     assert main(base + ["scores", "--period", "2026-09", "--as", office.supervisor.name]) == 0
     assert office.officer.name in capsys.readouterr().out
     assert main(base + ["scores", "--period", "2026-09", "--as", "无此人"]) == 1
-    assert "Nobody is called 无此人" in capsys.readouterr().err
+    assert "No one on the staff is called “无此人”" in capsys.readouterr().err

@@ -66,21 +66,23 @@ def test_the_printable_form_in_the_sheets_layout(office, september):
     assert "<b>89.5</b>" in page and "<b>良好</b>" in page
 
 
-def test_export_from_the_command_line(office, september, seeded_db, tmp_path, capsys):
+def test_export_from_the_command_line(office, september, seeded_db, tmp_path, capsys, monkeypatch):
     from tui.cli import main
 
+    monkeypatch.setenv("DUTY_DEV", "1")  # --as without a PIN: proof is tested in tests/accounts/test_cli_proof.py
+    who = ["--as", office.supervisor.name]
     approved_sheet(office, september)
-    assert main(["--db", str(seeded_db), "--lang", "en", "export", "scores", "--period", "2026-9",
+    assert main(["--db", str(seeded_db), "--lang", "en", "export", "scores", *who, "--period", "2026-9",
                  "--format", "csv"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("Rank,Name") and office.officer.name in out
     target = tmp_path / "q.xlsx"
-    assert main(["--db", str(seeded_db), "--lang", "en", "export", "scores", "--period", "2026-09",
+    assert main(["--db", str(seeded_db), "--lang", "en", "export", "scores", *who, "--period", "2026-09",
                  "--format", "xlsx", "-o", str(target)]) == 0
     assert zipfile.is_zipfile(target)
-    assert main(["--db", str(seeded_db), "--lang", "en", "export", "scores", "--period", "2027-Q1"]) == 1
+    assert main(["--db", str(seeded_db), "--lang", "en", "export", "scores", *who, "--period", "2027-Q1"]) == 1
     assert "2027-Q1 has not been opened" in capsys.readouterr().err
-    assert main(["--db", str(seeded_db), "--lang", "en", "export", "form", "--period", "2026-09",
+    assert main(["--db", str(seeded_db), "--lang", "en", "export", "form", *who, "--period", "2026-09",
                  "--person", office.officer.name, "--format", "html"]) == 0
     assert "<table>" in capsys.readouterr().out
 
