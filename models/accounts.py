@@ -10,6 +10,7 @@ lifts by setting a new PIN.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import itertools
@@ -181,9 +182,12 @@ class StaffRow:
     locked: bool
     failures: int
 
+    @functools.cached_property
+    def _hay(self) -> str:  # built once: the sign-in filters every name on every key
+        return " ".join((self.name, self.role, self.position_zh, self.position_en)).lower()
+
     def matches(self, text: str) -> bool:
-        hay = " ".join((self.name, self.role, self.position_zh, self.position_en)).lower()
-        return all(word in hay for word in text.lower().split())
+        return all(word in self._hay for word in text.lower().split())
 
 
 @dataclass(frozen=True)
@@ -194,21 +198,18 @@ class PositionChoice:
 
 
 def staff_list(include_inactive: bool = True) -> list[StaffRow]:
-    query = (Person.select(Person, Position, Credential)
+    # Plain tuples, not model instances: the sign-in reads every person at each start.
+    query = (Person.select(Person.id, Person.name, Person.role, Person.position, Position.title_zh,
+                           Position.title_en, Person.active, Credential.id, Credential.locked, Credential.failures)
              .join(Position, pw.JOIN.LEFT_OUTER, on=(Person.position == Position.id))
              .switch(Person)
-             .join(Credential, pw.JOIN.LEFT_OUTER, on=(Credential.person == Person.id), attr="cred")
+             .join(Credential, pw.JOIN.LEFT_OUTER, on=(Credential.person == Person.id))
              .order_by(Person.active.desc(), Person.name, Person.id))
     if not include_inactive:
         query = query.where(Person.active == True)  # noqa: E712
-    rows = []
-    for p in query:
-        pos = p.position if p.position_id else None
-        cred = getattr(p, "cred", None)
-        rows.append(StaffRow(p.id, p.name, p.role, p.position_id, pos.title_zh if pos else "",
-                             pos.title_en if pos else "", bool(p.active), cred is not None and cred.id is not None,
-                             bool(cred and cred.locked), cred.failures if cred and cred.failures else 0))
-    return rows
+    return [StaffRow(pid, name, role, position_id, title_zh or "", title_en or "", bool(active), cred_id is not None,
+                     bool(locked), failures or 0)
+            for pid, name, role, position_id, title_zh, title_en, active, cred_id, locked, failures in query.tuples()]
 
 
 def sign_in_choices() -> list[StaffRow]:

@@ -9,10 +9,12 @@ and group only: the logbook and the PIN hashes are not for every account on the 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import shutil
 import stat
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -20,6 +22,8 @@ from typing import Iterator
 from .db import db
 from .errors import N_, DatabaseUnavailable, DutyError
 from . import clock
+
+log = logging.getLogger(__name__)
 
 FILE_MODE = 0o660
 DAILY_PREFIX = "duty-"
@@ -40,8 +44,52 @@ def default_target(now: dt.datetime | None = None) -> Path:
     return backup_dir() / f"{DAILY_PREFIX}{now:%Y-%m-%d-%H%M%S}.db"
 
 
-def make_backup(target: str | os.PathLike | None = None) -> Path:
-    """A consistent copy of the open database at *target*; returns its path."""
+STEP_PAGES = 256  # 1 MB a step: the copy yields between steps, so a terminal stays quick
+STEP_PAUSE_S = 0.002
+RESTARTS_BEFORE_ONE_GO = 3  # a busy desk restarts a stepped copy; then copy in one read transaction
+
+
+class _TooBusy(Exception):
+    """Writers keep restarting the stepped copy."""
+
+
+def _copy_in_steps(target: Path, progress=None) -> None:
+    """SQLite's online backup, a few pages at a time. In WAL mode neither writers nor
+    readers wait for it; a write between two steps restarts the copy (SQLite's rule), so
+    after a few restarts the copy is made in one step, which reads one snapshot and still
+    blocks no writer."""
+    import cysqlite
+
+    restarts = 0
+    last_remaining = None
+
+    def pace(remaining: int, _pages: int, done: bool) -> None:
+        nonlocal restarts, last_remaining
+        if last_remaining is not None and remaining > last_remaining:
+            restarts += 1
+            if restarts >= RESTARTS_BEFORE_ONE_GO:
+                raise _TooBusy
+        last_remaining = remaining
+        if progress:
+            progress("", _pages - remaining, _pages)
+        if not done:
+            time.sleep(STEP_PAUSE_S)  # let the interface have the disk and the interpreter
+
+    source = db.obj.connection()
+    dest = cysqlite.Connection(str(target))
+    try:
+        try:
+            source.backup(dest, pages=STEP_PAGES, progress=pace)
+        except _TooBusy:
+            log.info("backup restarted %s times by writers: copied in one step", restarts)
+            source.backup(dest)
+    finally:
+        dest.close()
+
+
+def make_backup(target: str | os.PathLike | None = None, progress=None) -> Path:
+    """A consistent copy of the open database at *target*; returns its path. *progress(step,
+    done, total)* hears the pages copied (a progress bar's ``advance``)."""
     target = Path(target).expanduser() if target else default_target()
     if target.exists() and target.is_dir():
         target = target / default_target().name
@@ -53,7 +101,7 @@ def make_backup(target: str | os.PathLike | None = None) -> Path:
         partial = target.with_name(target.name + ".partial")
         if partial.exists():
             partial.unlink()
-        db.obj.backup_to_file(str(partial))
+        _copy_in_steps(partial, progress)
         os.chmod(partial, FILE_MODE)
         os.replace(partial, target)
     except OSError as exc:

@@ -18,6 +18,12 @@ def integrity() -> list[str]:
     return [] if rows == ["ok"] else [f"integrity_check: {r}" for r in rows]
 
 
+def quick_integrity() -> list[str]:
+    """``quick_check``: every page and record, not the indexes against their tables (4× faster)."""
+    rows = [r[0] for r in db.execute_sql("PRAGMA quick_check").fetchall()]
+    return [] if rows == ["ok"] else [f"quick_check: {r}" for r in rows]
+
+
 def foreign_keys() -> list[str]:
     rows = db.execute_sql("PRAGMA foreign_key_check").fetchall()
     return [f"foreign_key_check: table {r[0]} row {r[1]} points at a missing {r[2]}" for r in rows]
@@ -63,14 +69,31 @@ CHECKS: list[tuple[str, Callable[[], list[str]]]] = [
 BACKUP_CHECKS = tuple(name for name, _check in CHECKS if name != "file permissions")
 
 
-def run_all(only: tuple[str, ...] | None = None) -> list[tuple[str, list[str]]]:
-    """Every check (or those named in *only*) with its problems, in order."""
+# The quick check (``duty check`` without ``--full``): SQLite's quick_check instead of the
+# full integrity check, and the hash chain from where the last sound check stopped.
+QUICK = {"integrity": quick_integrity, "duty log hash chain": log_chain.verify_quick}
+WITH_PROGRESS = {log_chain.verify, log_chain.verify_quick}
+
+
+def run_all(only: tuple[str, ...] | None = None, full: bool = True,
+            progress: Callable[[str, int, int], None] | None = None) -> list[tuple[str, list[str]]]:
+    """Every check (or those named in *only*) with its problems, in order. *full* False is
+    the quick check; *progress(name, done, total)* hears how far each check has got."""
     results = []
     for name, check in CHECKS:
         if only is not None and name not in only:
             continue
+        if not full:
+            check = QUICK.get(name, check)
+        if progress:
+            progress(name, 0, 1)
         try:
-            problems = check()
+            if progress and check in WITH_PROGRESS:
+                problems = check(progress=lambda done, total, name=name: progress(name, done, total))
+            else:
+                problems = check()
+            if progress:
+                progress(name, 1, 1)
         except Exception as exc:  # a damaged file can stop a check outright: a fault, not a traceback
             problems = [f"{name} could not run: {exc}"]
         results.append((name, [printable(p) for p in problems]))  # problems may quote stored text

@@ -28,7 +28,9 @@ RULE_KINDS = ("deduction", "bonus")
 # itself the planner tried every rule of the position per fact (2.5x slower at 200,000).
 _PROPOSE_SQL = """
 WITH pick AS MATERIALIZED (  -- the first rule of each position that counts a code
-    SELECT position_id, code, min(seq) AS seq FROM rule WHERE code IS NOT NULL GROUP BY position_id, code)
+    SELECT position_id, code, min(seq) AS seq FROM rule
+    WHERE code IS NOT NULL AND retired IS NULL  -- a retired rule stays on old sheets, proposes nothing
+    GROUP BY position_id, code)
 INSERT OR IGNORE INTO adjustment
     (sheet_id, rule_id, kind, code, fact, points, count, cap, fact_id, source, ref_id,
      occurred_at, status, reason, note, created)
@@ -112,7 +114,7 @@ def add_manual(sheet_id: int, rule_id: int, count: float, note: str = "") -> int
     if actor.id is not None and sheet.person_id == actor.id:
         raise DutyError(N_("Nobody decides the deductions on their own scoresheet."))
     rule = Rule.get_or_none(Rule.id == rule_id)
-    if rule is None or rule.position_id != sheet.position_id:
+    if rule is None or rule.position_id != sheet.position_id or rule.retired is not None:
         raise ValidationError(N_("Choose one of the rules of this person's position."), field="rule")
     if count is None or count != count or not 0 < count <= 1000:
         raise ValidationError(N_("The count must be above 0 and at most 1000."), field="count")
@@ -143,7 +145,8 @@ def add_rule(position_id: int, fact: str, kind: str, points: float, unit: str = 
         raise ValidationError(N_("A cap cannot be below 0."), field="cap")
     if code is not None and code not in FACT_CODES:
         raise ValidationError(N_("{code} is not a duty fact the program counts."), field="code", code=code)
-    seq = (Rule.select(Rule.seq).where(Rule.position == position_id).order_by(Rule.seq.desc()).scalar() or 0) + 1
+    seq = (Rule.select(Rule.seq).where(Rule.position == position_id, Rule.retired.is_null())
+           .order_by(Rule.seq.desc()).scalar() or 0) + 1
     return Rule.create(position=position_id, seq=seq, fact=fact, kind=kind, points=points, unit=unit or "次",
                        cap=cap, code=code).id
 

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 import peewee as pw
 
 from .base import BaseModel
-from .db import writes
+from .db import db, writes
 from .errors import N_
+from .log_chain import stamp
 from .org import Person
 from . import clock
 
@@ -84,6 +85,20 @@ def record(person_id: int, code: str, occurred_at: dt.datetime, source: str,
             .where(DutyFact.code == code, DutyFact.source == source,
                    DutyFact.ref_id == ref_id, DutyFact.person == person_id)
             .scalar())
+
+
+def record_many(rows: list[tuple[int, str, dt.datetime, str, int | None, str]]) -> None:
+    """``record`` for many facts at once: (person, code, occurred_at, source, ref_id, detail);
+    each is kept once per piece of evidence, as ``record`` keeps it."""
+    for _person, code, _at, source, _ref, _detail in rows:
+        if code not in FACT_CODES or source not in SOURCES:
+            raise ValueError(f"unknown fact code or source {code!r}/{source!r}")
+    created = clock.now()
+    db.cursor().executemany(
+        "INSERT OR IGNORE INTO duty_fact (person_id, code, occurred_at, source, ref_id, detail, created) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(person, code, stamp(at), source, ref, detail, stamp(created)) for person, code, at, source, ref, detail
+         in rows])
 
 
 def between(start: dt.datetime, end: dt.datetime, person_id: int | None = None) -> list[Fact]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from typing import Callable
 
 from .db import db
 from .errors import N_
@@ -71,8 +72,14 @@ def check_anchor(text: str) -> list[str]:
     return []
 
 
-def verify(limit: int = 20) -> list[str]:
-    """Problems with the chain (empty when every entry is as it was written)."""
+def verify(limit: int = 20, since: tuple[int, str] | None = None,
+           progress: Callable[[int, int], None] | None = None) -> list[str]:
+    """Problems with the chain (empty when every entry is as it was written).
+
+    *since* ``(seq, hash)``, a point an earlier sound check reached: only that entry and the
+    ones after it are read (``duty check``'s quick mode); ``None`` reads every entry.
+    *progress(done, total)* is called now and then for a progress bar.
+    """
     problems: list[str] = []
     extra = 0
 
@@ -83,12 +90,26 @@ def verify(limit: int = 20) -> list[str]:
         else:
             extra += 1
 
+    first_seq, prev = 1, GENESIS
+    if since is not None:
+        mark_seq, mark_hash = since
+        row = db.execute_sql("SELECT hash, prev_hash FROM log_entry WHERE seq = ?", (mark_seq,)).fetchone()
+        if row is None or row[0] != mark_hash:
+            note(N_("entry {seq}, sound at the last check, is gone or has another hash now: the logbook was "
+                    "rewritten (run duty check --full)").format(seq=mark_seq))
+            return problems
+        first_seq, prev = mark_seq, row[1]
+    total = db.execute_sql("SELECT count(*) FROM log_entry WHERE seq >= ?", (first_seq,)).fetchone()[0] \
+        if progress else 0
     cursor = db.execute_sql(
-        "SELECT " + ", ".join(FIELDS) + ", hash, id FROM log_entry ORDER BY seq")
-    expected_seq = 1
-    prev = GENESIS
-    last_seq, last_hash = 0, GENESIS
+        "SELECT " + ", ".join(FIELDS) + ", hash, id FROM log_entry WHERE seq >= ? ORDER BY seq", (first_seq,))
+    expected_seq = first_seq
+    last_seq, last_hash = first_seq - 1, prev
+    done = 0
     for row in cursor:
+        done += 1
+        if progress and not done % 20_000:
+            progress(done, total)
         seq = row[0]
         if seq != expected_seq:
             if seq > expected_seq:
@@ -105,6 +126,8 @@ def verify(limit: int = 20) -> list[str]:
         prev = row[13]
         expected_seq = seq + 1
         last_seq, last_hash = seq, row[13]
+    if progress:
+        progress(total, total)
     head = db.execute_sql("SELECT seq, hash FROM log_head WHERE id = 1").fetchone()
     if head is None:
         note(N_("the logbook's head record is missing"))
@@ -123,3 +146,39 @@ def verify(limit: int = 20) -> list[str]:
     if extra:
         note(N_("… and {count} more").format(count=extra))
     return problems
+
+
+MARK_KEY = "chain_checked"  # setting: "seq:hash" of the last entry a sound check reached
+
+
+def verify_quick(progress: Callable[[int, int], None] | None = None) -> list[str]:
+    """``verify`` from the point the last sound check reached (every entry when there is
+    none), then move that point to the head. Entries before the point are not read again:
+    an in-place edit of one of those is for ``verify`` (``duty check --full``) to find."""
+    row = db.execute_sql("SELECT value FROM setting WHERE key = ?", (MARK_KEY,)).fetchone()
+    since = None
+    if row:
+        seq, _sep, digest = row[0].partition(":")
+        since = (int(seq), digest) if seq.isdigit() and int(seq) > 0 else None
+    problems = verify(since=since, progress=progress)
+    if not problems:
+        save_mark()
+    return problems
+
+
+def save_mark() -> None:
+    """Remember the head as checked; skipped where the database cannot be written."""
+    from .audit import recorded_as
+    from .db import writes
+    from .errors import DatabaseUnavailable
+
+    @writes
+    def store() -> None:
+        seq, digest = db.execute_sql("SELECT seq, hash FROM log_head WHERE id = 1").fetchone() or (0, GENESIS)
+        db.execute_sql("INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)", (MARK_KEY, f"{seq}:{digest}"))
+
+    try:
+        with recorded_as("duty check"):
+            store()
+    except DatabaseUnavailable:
+        pass  # a read-only desk is checked in full next time too

@@ -20,6 +20,7 @@ class Department(BaseModel):
     name_zh = pw.CharField()
     name_en = pw.CharField()
     sort = pw.IntegerField(default=0)
+    seeded = pw.TextField(null=True)  # JSON: the values the last seed load wrote (seed/loader.py)
 
 
 class Scheme(BaseModel):
@@ -35,6 +36,7 @@ class Scheme(BaseModel):
     weight_supervisor = pw.FloatField(default=60)
     weight_peer = pw.FloatField(default=20)
     source_doc = pw.CharField(default="")
+    seeded = pw.TextField(null=True)
 
 
 class Criterion(BaseModel):
@@ -73,6 +75,8 @@ class Position(BaseModel):
     source_section = pw.CharField(default="")
     period = pw.CharField(null=True)
     scheme = pw.ForeignKeyField(Scheme, null=True, backref="positions")
+    seeded = pw.TextField(null=True)
+    retired = pw.DateTimeField(null=True)  # the documents dropped it; its people keep it
 
 
 class PositionItem(BaseModel):
@@ -84,8 +88,11 @@ class PositionItem(BaseModel):
     kind = pw.CharField()
     seq = pw.IntegerField()
     text = pw.TextField()
+    seeded = pw.TextField(null=True)
+    retired = pw.DateTimeField(null=True)
 
     class Meta:
+        # Unique among the lines in force (a partial index, migration 0009).
         indexes = ((("position", "kind", "seq"), True),)
 
 
@@ -101,8 +108,11 @@ class Rule(BaseModel):
     cap = pw.FloatField(null=True)
     fine = pw.FloatField(null=True)  # yuan
     code = pw.CharField(null=True, index=True)  # a duty fact the program counts
+    seeded = pw.TextField(null=True)  # NULL: an administrator's rule, not a document's
+    retired = pw.DateTimeField(null=True)  # kept for past scoresheets, proposes nothing new
 
     class Meta:
+        # Unique among the rules in force (a partial index, migration 0009).
         indexes = ((("position", "seq"), True),)
 
 

@@ -3,7 +3,9 @@
 The warehouse rule (001, 木料场会计) asks for a duty patrol at least once an hour, and
 未按规定进行巡逻 costs a point. A patrol is a log entry of category "patrol" at the post;
 ``detect_missed`` walks a window and records each gap longer than the interval as a
-``MissedPatrol`` and a ``missed_patrol`` fact for the person who should have gone.
+``MissedPatrol`` and a ``missed_patrol`` fact for the person who should have gone. It reads
+the window's patrols, duties and writers once per rule and writes in batches: the number of
+queries does not grow with the number of patrols missed.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ from .base import BaseModel
 from .db import db, writes
 from .errors import N_, ValidationError
 from .log_chain import stamp
-from .log_shift import people_on_duty
 from .org import Person
 from .session import require
 
@@ -75,15 +76,32 @@ def _patrol_times(post: str, start: dt.datetime, end: dt.datetime) -> list[dt.da
     return [dt.datetime.fromisoformat(r[0]) for r in rows]
 
 
-def _responsible(post: str, due: dt.datetime) -> tuple[bool, int | None]:
-    """(staffed, person): the roster decides when it knows; else the post's last writer."""
-    on_duty = people_on_duty(due)
-    if on_duty:
-        officers = [pid for pid, role in on_duty if role == "officer"] or [pid for pid, _ in on_duty]
-        return True, officers[0]
-    row = db.execute_sql("SELECT author_id FROM log_entry WHERE post = ? AND at <= ? ORDER BY at DESC LIMIT 1",
-                         (post, stamp(due))).fetchone()
-    return True, (row[0] if row else None)
+class _Responsible:
+    """Who should have patrolled at a moment: the first officer the roster has on duty (a
+    lead when no officer is), else the post's last writer. Reads the window once."""
+
+    def __init__(self, post: str, start: dt.datetime, end: dt.datetime):
+        from .roster import on_duty_during
+
+        self.duties = on_duty_during(start, end)
+        before = db.execute_sql("SELECT author_id FROM log_entry WHERE post = ? AND at < ? ORDER BY at DESC "
+                                "LIMIT 1", (post, stamp(start))).fetchone()
+        self.writers = [(start, before[0] if before else None)] + [
+            (dt.datetime.fromisoformat(at), author) for at, author in db.execute_sql(
+                "SELECT at, author_id FROM log_entry WHERE post = ? AND at >= ? AND at < ? ORDER BY at",
+                (post, stamp(start), stamp(end)))]
+
+    def at(self, due: dt.datetime) -> int | None:
+        on_duty = [d for d in self.duties if d.starts_at <= due < d.ends_at]
+        if on_duty:
+            officers = [d.person_id for d in on_duty if d.role == "officer"] or [d.person_id for d in on_duty]
+            return officers[0]
+        writer = None
+        for moment, author in self.writers:  # the last writer at or before the moment
+            if moment > due:
+                break
+            writer = author
+        return writer
 
 
 def gaps(times: list[dt.datetime], start: dt.datetime, end: dt.datetime, every: dt.timedelta) -> list[dt.datetime]:
@@ -111,15 +129,19 @@ def detect_missed(start: dt.datetime, end: dt.datetime) -> list[MissedPatrolRow]
     found = []
     for rule in PatrolRule.select().where(PatrolRule.active == True):  # noqa: E712
         every = dt.timedelta(minutes=rule.every_minutes)
-        for due in gaps(_patrol_times(rule.post, start, end), start, end, every):
-            staffed, person = _responsible(rule.post, due)
-            if not staffed:
-                continue
-            MissedPatrol.insert(rule=rule.id, due_at=stamp(due), person=person).on_conflict_ignore().execute()
-            missed = MissedPatrol.get((MissedPatrol.rule == rule.id) & (MissedPatrol.due_at == stamp(due)))
-            if person is not None:
-                facts.record(person, "missed_patrol", due, "patrol", missed.id, rule.post)
-            found.append(MissedPatrolRow(missed.id, rule.post, due, person))
+        due_list = gaps(_patrol_times(rule.post, start, end), start, end, every)
+        if not due_list:
+            continue
+        responsible = _Responsible(rule.post, start, end)
+        people = {due: responsible.at(due) for due in due_list}
+        cursor = db.cursor()
+        cursor.executemany("INSERT OR IGNORE INTO missed_patrol (rule_id, due_at, person_id) VALUES (?, ?, ?)",
+                           [(rule.id, stamp(due), people[due]) for due in due_list])
+        ids = dict(db.execute_sql("SELECT due_at, id FROM missed_patrol WHERE rule_id = ? AND due_at >= ? "
+                                  "AND due_at < ?", (rule.id, stamp(start), stamp(end))).fetchall())
+        facts.record_many([(people[due], "missed_patrol", due, "patrol", ids[stamp(due)], rule.post)
+                           for due in due_list if people[due] is not None])
+        found += [MissedPatrolRow(ids[stamp(due)], rule.post, due, people[due]) for due in due_list]
     return found
 
 

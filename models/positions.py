@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .db import writes
+from .errors import N_, DutyError, ValidationError
 from .org import Band, Criterion, Department, Position, PositionItem, Rule, Scheme
+from .session import require
 
 DEFAULT_SCHEME = "sheet-10x10"
 
@@ -92,7 +95,7 @@ def _row(p: Position, d: Department) -> PositionRow:
 
 def list_positions() -> list[PositionRow]:
     """Every position, grouped by department (in seed order), then by document and key."""
-    query = (Position.select(Position, Department).join(Department)
+    query = (Position.select(Position, Department).join(Department).where(Position.retired.is_null())
              .order_by(Department.sort, Department.id, Position.source_doc, Position.id))
     return [_row(p, p.department) for p in query]
 
@@ -122,12 +125,40 @@ def position_detail(position_id: int) -> PositionDetail | None:
     if position is None:
         return None
     items = {"duty": [], "standard": [], "appraisal": []}
-    for item in (PositionItem.select().where(PositionItem.position == position)
+    for item in (PositionItem.select().where(PositionItem.position == position, PositionItem.retired.is_null())
                  .order_by(PositionItem.kind, PositionItem.seq)):
         items[item.kind].append(item.text)
     rules = [RuleRow(r.seq, r.fact, r.kind, r.points, r.unit, r.cap, r.fine, r.code)
-             for r in Rule.select().where(Rule.position == position).order_by(Rule.seq)]
+             for r in Rule.select().where(Rule.position == position, Rule.retired.is_null()).order_by(Rule.seq)]
     scheme = scheme_for(position)
     info = scheme_info(scheme, position.scheme_id is None) if scheme else None
     return PositionDetail(_row(position, position.department), position.period or (scheme.period if scheme else None),
                           items["duty"], items["standard"], items["appraisal"], rules, info)
+
+
+# -- an administrator's own values ---------------------------------------------------------
+# A seeded value changed here is a local change: a later seed load keeps it and reports a
+# conflict when the files change the same value (seed/loader.py).
+
+@writes
+def set_rule_points(rule_id: int, points: float) -> None:
+    """An administrator sets the points a rule gives per fact."""
+    require("org.edit")
+    if points is None or points != points or not 0 < points <= 100:
+        raise ValidationError(N_("Points per fact must be above 0 and at most 100."), field="points")
+    if Rule.update(points=points).where(Rule.id == rule_id, Rule.retired.is_null()).execute() != 1:
+        raise DutyError(N_("That rule no longer exists."))
+
+
+@writes
+def set_position_title(position_id: int, title_zh: str, title_en: str | None = None) -> None:
+    """An administrator renames a position (the Chinese title, and the English one if given)."""
+    require("org.edit")
+    title_zh = (title_zh or "").strip()
+    if not title_zh:
+        raise ValidationError(N_("A position needs a title."), field="title")
+    values = {Position.title_zh: title_zh}
+    if title_en is not None:
+        values[Position.title_en] = title_en.strip()
+    if Position.update(values).where(Position.id == position_id).execute() != 1:
+        raise DutyError(N_("That position no longer exists."))

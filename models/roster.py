@@ -380,6 +380,14 @@ def on_duty(at: dt.datetime) -> list[Duty]:
                    order="CASE a.role WHEN 'lead' THEN 0 ELSE 1 END, o.sort, o.id, p.name")
 
 
+def on_duty_during(start: dt.datetime, end: dt.datetime) -> list[Duty]:
+    """Every duty under way at some moment of ``[start, end)``, in ``on_duty``'s order: one
+    query for a window, where asking ``on_duty`` moment by moment would take one each."""
+    return _duties("a.starts_at < ? AND a.starts_at > ? AND a.ends_at > ?",
+                   (_ts(end), _ts(start - LONGEST_SHIFT), _ts(start)),
+                   order="CASE a.role WHEN 'lead' THEN 0 ELSE 1 END, o.sort, o.id, p.name")
+
+
 def shift_at(person_id: int, at: dt.datetime) -> Duty | None:
     """The duty *person_id* is on at *at* (their shift and post), or None."""
     found = _duties("a.person_id = ? AND a.starts_at <= ? AND a.starts_at > ? AND a.ends_at > ?",

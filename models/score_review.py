@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .appraisal import (Adjustment, AppraisalPeriod, Rating, Scoresheet, SheetEvent, SheetItem,
+from .appraisal import (LOCKED, Adjustment, AppraisalPeriod, Rating, Scoresheet, SheetEvent, SheetItem,
                         decode_bands)
 from .db import db
 from .errors import N_, DutyError
@@ -58,6 +58,12 @@ class ResultRow:
     open_proposals: int
     rank: int | None = None
     access: str = FULL  # PEER: a colleague to rate, shown without score, band or state
+
+    @property
+    def provisional(self) -> bool:
+        """Until the sheet is approved its score may still change: no rank, and its band is
+        not counted in the spread (a self-assessment must not top the list)."""
+        return self.state not in LOCKED
 
 
 @dataclass(frozen=True)
@@ -213,22 +219,23 @@ def _everyone(period: AppraisalPeriod) -> PeriodResults:
     for zh, en, _minimum in bands:
         spread[(zh, en)] = 0
     for row in rows:
-        if row.score is not None:
+        if row.score is not None and not row.provisional:
             spread[(row.band_zh, row.band_en)] = spread.get((row.band_zh, row.band_en), 0) + 1
     info = PeriodInfo(period.id, period.key, period.kind, _date(period.starts), _date(period.ends), len(rows))
     return PeriodResults(info, rows, [(zh, en, n) for (zh, en), n in spread.items()])
 
 
 def rank(rows: list[ResultRow]) -> list[ResultRow]:
-    """Rank by score, highest first; equal scores share a rank (1, 2, 2, 4); unscored have none."""
+    """Rank approved sheets by score, highest first; equal scores share a rank (1, 2, 2, 4);
+    unscored and provisional (not yet approved) sheets have none."""
     from dataclasses import replace
 
-    scored = sorted((r for r in rows if r.score is not None), key=lambda r: -r.score)
+    scored = sorted((r for r in rows if r.score is not None and not r.provisional), key=lambda r: -r.score)
     ranks: dict[int, int] = {}
     for n, row in enumerate(scored, 1):
         ranks[row.sheet_id] = ranks[scored[n - 2].sheet_id] if n > 1 and scored[n - 2].score == row.score else n
-    ordered = sorted(rows, key=lambda r: (r.department_sort, r.department_zh,
-                                          r.score is None, -(r.score or 0), r.name))
+    ordered = sorted(rows, key=lambda r: (r.department_sort, r.department_zh, r.score is None,
+                                          r.provisional, -(r.score or 0), r.name))
     return [replace(r, rank=ranks.get(r.sheet_id)) for r in ordered]
 
 
@@ -370,7 +377,8 @@ def sheet_detail(sheet_id: int) -> SheetDetail:
                         e.reason)
               for e in SheetEvent.select().where(SheetEvent.sheet == sheet).order_by(SheetEvent.at, SheetEvent.id)]
     rules = [RuleChoice(r.id, r.fact, r.kind, r.points, r.unit, r.cap)
-             for r in Rule.select().where(Rule.position == sheet.position_id).order_by(Rule.seq)]
+             for r in Rule.select().where(Rule.position == sheet.position_id, Rule.retired.is_null())
+             .order_by(Rule.seq)]
     return SheetDetail(
         sheet.id, sheet.period.key, sheet.period.kind, sheet.person_id, sheet.person.name,
         position.title_zh if position else "", position.title_en if position else "",

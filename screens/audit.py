@@ -27,6 +27,7 @@ class AuditScreen(DutyScreen):
         Binding("slash", "filter", "Filter", id="audit-filter"),
         Binding("escape", "clear_filter", "Clear filters", id="audit-clear", show=False),
     ]
+    ROLE_ACTIONS = {"filter": "audit.read", "open": "audit.read"}  # the screen says whose it is
 
     def __init__(self):
         super().__init__()

@@ -33,6 +33,7 @@ class HandoverScreen(DutyScreen):
         Binding("x", "export", "Export", id="handover-export"),
         Binding("escape", "app.pop_screen", "Back", id="handover-back"),
     ]
+    ROLE_ACTIONS = {"close_shift": "log.handover", "countersign": "log.handover"}
 
     def compose(self) -> ComposeResult:
         yield Header()

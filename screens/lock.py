@@ -51,8 +51,14 @@ class LockScreen(DutyScreen):
         actor = current_actor()
         if self.busy or actor is None or actor.id is None:
             return
+        from .signin import pin_refusal
+
+        pin = self.query_one("#lock-pin", Input).value
+        if refusal := pin_refusal(pin):  # letters are no PIN: not a wrong try
+            self.query_one("#lock-error", Label).update(plain(refusal))
+            return
         self.busy = True
-        self.fetch(accounts.check_pin, actor.id, self.query_one("#lock-pin", Input).value,
+        self.fetch(accounts.check_pin, actor.id, pin,
                    then=self._unlocked, on_error=self._refused)
 
     def _unlocked(self, _actor) -> None:

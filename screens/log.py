@@ -18,12 +18,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Header, Input, Static
+from textual.widgets.input import Selection
 
 from models import followups, log_entries, log_forms, log_query
 from models.errors import DutyError
 from models.log_query import LogFilter, LogRow
 from tui.base import DutyScreen
-from tui.i18n import N_, _, pick
+from tui.i18n import N_, _, error_text, pick
+from tui.inputs import LineInput
 from tui.text import plain
 from tui.logview import PAGE, LogView, read_pages_around
 
@@ -74,7 +76,8 @@ class LogScreen(DutyScreen):
     TITLE_MSGID = "Duty log"
     AUTO_FOCUS = "#log-view"  # focused as the screen starts: no second round of the footer's keys
     BINDINGS = [
-        Binding("slash", "search", "Search", id="log-search"),
+        # priority: it runs as the key arrives, so the words typed after "/" reach the box
+        Binding("slash", "search", "Search", id="log-search", priority=True),
         Binding("n", "hit(1)", "Next hit", show=False, id="log-next-hit"),
         Binding("N", "hit(-1)", "Previous hit", show=False, id="log-prev-hit"),
         Binding("f", "filter", "Filter", id="log-filter"),
@@ -87,6 +90,9 @@ class LogScreen(DutyScreen):
         Binding("h", "handover", "Handover", id="log-handover"),
         Binding("escape", "clear", "Clear filter and search", show=False, id="log-clear"),
     ]
+
+    ROLE_ACTIONS = {"amend": "log.amend", "followup": "log.followup", "close_followup": "log.followup",
+                    "acknowledge": "log.acknowledge", "approve": "log.approve_expense"}
 
     def __init__(self):
         super().__init__()
@@ -106,7 +112,7 @@ class LogScreen(DutyScreen):
         yield Static("", id="log-status")
         yield LogView(id="log-view")
         yield Static("", id="log-detail")
-        search = Input(id="log-search", placeholder=_("Search the log (Chinese or English), Enter jumps"),
+        search = LineInput(id="log-search", placeholder=_("Search the log (Chinese or English), Enter jumps"),
                        select_on_focus=False)
         search.display = False  # shown by "/"
         yield search
@@ -227,6 +233,12 @@ class LogScreen(DutyScreen):
         else:
             self.reload()
 
+    def show_error(self, error: BaseException) -> None:
+        """A refusal also stays in the status line, where the eye is, until the next change."""
+        super().show_error(error)
+        if self._ready:
+            self.show_status(error_text(error))
+
     def show_status(self, message: str = "") -> None:
         parts = [_("{count} entries").format(count=f"{self.view.total:,}")]
         if not self.filter.empty:
@@ -272,12 +284,18 @@ class LogScreen(DutyScreen):
             text.append("\n" + " · ".join(notes), style="italic")
         return text
 
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action == "search" and isinstance(self.focused, Input):
+            return False  # a priority key: in the search box "/" is a character
+        return super().check_action(action, parameters)
+
     # -- search, filter, jump -------------------------------------------------------------
     def action_search(self) -> None:
         box = self.query_one("#log-search", Input)
         box.display = True
         box.value = self.search_text
-        box.focus()
+        box.selection = Selection(0, len(box.value))  # typing replaces the last search; Enter repeats it
+        self.set_focus(box)  # now, not on a later turn: the next key typed is already for the box
 
     @on(Input.Submitted, "#log-search")
     def search_submitted(self, event: Input.Submitted) -> None:

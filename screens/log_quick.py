@@ -21,6 +21,7 @@ from models.errors import DutyError
 from models.quick_entry import CategoryRef
 from tui.base import DutyModal
 from tui.i18n import _, error_text, pick
+from tui.inputs import LineInput
 from tui.text import plain
 from tui.logview import PAGE
 
@@ -47,19 +48,23 @@ class QuickEntry(DutyModal):
         self.categories: list[CategoryRef] = []
         self.category = category
         self.saved: list[int] = []
+        self.waiting: list[tuple[str, str]] = []  # lines handed in, in order, not saved yet
         self.busy = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="quick-entry"):
             yield Static(_("New log entry"), classes="dialog-title")
             yield Label("", id="quick-category")
-            yield Input(id="quick-line", placeholder=_("14:05 p: @东门 what happened"), select_on_focus=False)
+            yield LineInput(id="quick-line", clear_on_submit=True, placeholder=_("14:05 p: @东门 what happened"), select_on_focus=False)
             yield Label("", id="quick-error", classes="error")
             yield Static(_("Enter saves · ↑↓ or p: v: t: f: s: e: m: h: x: o: · @post · !! emergency"),
                          id="quick-hint", classes="hint")
 
     def on_mount(self) -> None:
-        self.query_one(Input).focus()
+        self.set_focus(self.query_one(Input))  # at once, not on a later turn: the held keys go to it
+        release = getattr(self.app, "release_keys", None)
+        if release is not None:
+            release()
         self.fetch(log_entries.categories, then=self._categories, group="quick-cats")
 
     def _categories(self, cats: list[CategoryRef]) -> None:
@@ -82,20 +87,28 @@ class QuickEntry(DutyModal):
             self._show_category()
 
     @on(Input.Submitted, "#quick-line")
-    def submit(self) -> None:
-        if self.busy:
+    def submit(self, event: Input.Submitted) -> None:
+        # The line left the box with Enter (LineInput): keys typed after Enter, before the
+        # save is back, are the next line.
+        if not event.value.strip():
+            return
+        self.waiting.append((event.value, self.category))  # saved one after another, in order
+        self._save_next()
+
+    def _save_next(self) -> None:
+        if self.busy or not self.waiting:
             return
         self.busy = True
         error = self.query_one("#quick-error", Label)
         if error.has_class("-shown"):
             error.update("")
             error.remove_class("-shown")
-        line = self.query_one(Input).value
+        text, category = self.waiting[0]
         # One trip to a thread, started at once rather than when a worker's task gets its
         # turn: save, then read the log's last page for a log screen below, so the new row
         # is drawn as soon as the answer is back. The worker only waits for the thread.
         tail = any(hasattr(screen, "log_appended") for screen in self.app.screen_stack)
-        future = asyncio.get_running_loop().run_in_executor(None, _save, line, self.category, tail)
+        future = asyncio.get_running_loop().run_in_executor(None, _save, text, category, tail)
 
         async def saved() -> None:
             try:
@@ -112,25 +125,39 @@ class QuickEntry(DutyModal):
     def _saved(self, result) -> None:
         entry_id, severity, tail = result
         self.busy = False
+        self.waiting.pop(0)
         self.saved.append(entry_id)
         for screen in self.app.screen_stack:
             if tail is not None and hasattr(screen, "log_appended"):
                 screen.log_appended(entry_id, *tail)
             elif hasattr(screen, "log_changed"):
                 screen.log_changed(entry_id)
-        line = self.query_one(Input)
-        line.value = ""
         self.query_one("#quick-hint", Static).update(_("Saved entry {id}. Type the next one, or Esc.").format(id=entry_id))
         watch = getattr(self.app, "emergency_watch", None)
         if watch is not None and severity == "emergency":
             watch.poll()
+        self._save_next()
 
     def _failed(self, error: BaseException) -> None:
         self.busy = False
+        failed, category = self.waiting.pop(0)
+        line = self.query_one(Input)
+        # The refused line comes back to be mended; anything typed since stays after it.
+        line.value = failed + (" " + line.value if line.value.strip() else "")
+        line.cursor_position = len(failed)
+        self.category = category
         label = self.query_one("#quick-error", Label)
         label.update(plain(error_text(error)))
         label.add_class("-shown")
-        self.query_one(Input).focus()
+        self.set_focus(line)
+
+    @property
+    def unsaved(self) -> str:
+        """Text typed here and not saved yet (asked about before the app quits)."""
+        pending = [text for text, _category in self.waiting]
+        if self.is_mounted and self.query_one(Input).value.strip():
+            pending.append(self.query_one(Input).value)
+        return "\n".join(pending)
 
     def action_close(self) -> None:
         self.dismiss(self.saved)

@@ -362,13 +362,7 @@ class RosterScreen(DutyScreen):
 
     # ── who may do what ────────────────────────────────────────────────────────────────
 
-    def check_action(self, action: str, parameters) -> bool | None:
-        """Keys the signed-in person's role does not allow show greyed out in the footer."""
-        needed = NEEDS.get(action)
-        if needed is None:
-            return True
-        actor = current_actor()
-        return True if actor is not None and actor.can(needed) else None
+    ROLE_ACTIONS = NEEDS  # keys the role may not use are not offered (DutyScreen.check_action)
 
     def permitted(self, action: str) -> bool:
         """True if the role allows *action*; otherwise the reason is shown under the grid."""
@@ -381,13 +375,6 @@ class RosterScreen(DutyScreen):
             self.show_error(err)
             return False
         return True
-
-    def on_key(self, event) -> None:
-        """A greyed-out key does nothing, but says why rather than nothing at all."""
-        action = next((b.action.split("(")[0] for b in self.BINDINGS if b.key == event.key), None)
-        if action in NEEDS and self.check_action(action, ()) is None:
-            event.stop()
-            self.permitted(action)
 
     # ── where the cursor is ────────────────────────────────────────────────────────────
 

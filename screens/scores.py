@@ -150,6 +150,9 @@ class ScoresScreen(DutyScreen):
         for zh, en, n in results.spread:
             spread.append(f"{pick(zh, en)} ", style="bold")
             spread.append(f"{n}  ")
+        provisional = sum(1 for r in results.rows if r.score is not None and r.provisional)
+        if provisional:  # scored, not yet approved: outside the bands and the ranks
+            spread.append(_("not final {count}").format(count=provisional) + "  ", style="dim")
         if unscored:
             spread.append(_("not scored {count}").format(count=unscored), style="dim")
         self.query_one("#scores-spread", Static).update(spread)
@@ -160,7 +163,10 @@ class ScoresScreen(DutyScreen):
         if row.access == PEER:  # a colleague to rate: the models gave no score, band or state
             return ("", row.name, pick(row.department_zh, row.department_en),
                     pick(row.position_zh, row.position_en), "", "", (states[PEER], "italic"))
-        band = pick(row.band_zh, row.band_en)
+        band = (pick(row.band_zh, row.band_en), BAND_STYLES.get(row.band_zh, ""))
+        score = "–" if row.score is None else f"{row.score:.1f}"
+        if row.score is not None and row.provisional:  # may still change: no rank, no band yet
+            band, score = (_("not final"), "dim italic"), (score, "dim italic")
         state = states.get(row.state, row.state)
         if row.open_proposals:
             state = Text(state).append(f" !{row.open_proposals}", style="bold")
@@ -168,15 +174,16 @@ class ScoresScreen(DutyScreen):
                 row.name,
                 pick(row.department_zh, row.department_en),
                 pick(row.position_zh, row.position_en),
-                "–" if row.score is None else f"{row.score:.1f}",
-                (band, BAND_STYLES.get(row.band_zh, "")),
+                score,
+                band,
                 state)
 
     def sort_key(self):
         """How the table's rows are ordered now: a function of a row (keyed by sheet id)."""
         by_id = {r.sheet_id: r for r in self.results.rows}
         if self.sort == "score":
-            return lambda row: (by_id[row.key].score is None, -(by_id[row.key].score or 0), by_id[row.key].name)
+            return lambda row: (by_id[row.key].score is None, by_id[row.key].provisional,  # approved first
+                                -(by_id[row.key].score or 0), by_id[row.key].name)
         if self.sort == "name":
             return lambda row: by_id[row.key].name
         if self.sort == "state":
@@ -279,15 +286,8 @@ class ScoresScreen(DutyScreen):
         self.fetch(work, then=lambda paths: self.notify(
             _("Saved {csv} and {xlsx}.").format(csv=paths[0], xlsx=paths[1]), timeout=8), group="write", exclusive=False)
 
-    def check_action(self, action: str, parameters) -> bool | None:
-        actor = current_actor()
-        if action == "open_period":
-            return bool(actor and actor.can("scores.period")) or None
-        if action == "propose":
-            return bool(actor and actor.can("scores.confirm")) or None
-        if action == "export":
-            return bool(actor and actor.can("scores.export"))  # hidden: not a key for them at all
-        return True
+    # keys a role may not use are not offered at all (DutyScreen.check_action)
+    ROLE_ACTIONS = {"open_period": "scores.period", "propose": "scores.confirm", "export": "scores.export"}
 
     def palette_commands(self):
         return [

@@ -24,6 +24,7 @@ from models.score_access import FULL, PEER
 from models.score_review import AdjustmentView, Evidence, ItemView, SheetDetail, evidence_for, sheet_detail
 from models.scoring import round1
 from models.session import Actor, PermissionDenied, current_actor
+from tui.ask import Ask
 from tui.base import DutyScreen
 from tui.i18n import N_, _, error_text, is_zh, pick
 from tui.linetable import Column, LineTable
@@ -53,6 +54,10 @@ def load_sheet(sheet_id: int, propose: bool) -> SheetDetail:
     return sheet_detail(sheet_id)
 
 
+# actions on someone else's sheet only
+ROLE_ACTIONS_ON_OTHERS = ("confirm", "reject", "add", "confirm_all", "approve", "weights")
+
+
 class SheetScreen(DutyScreen):
     BINDINGS = [
         Binding("escape", "back", "Back", id="sheet-back"),
@@ -62,6 +67,7 @@ class SheetScreen(DutyScreen):
         Binding("n", "add", "Add deduction", id="sheet-add"),
         Binding("h", "hand_in", "Hand in", id="sheet-hand-in"),
         Binding("a", "approve", "Approve", id="sheet-approve"),
+        Binding("C", "confirm_all", "Confirm all shown", id="sheet-confirm-all", show=False),
         Binding("o", "reopen", "Reopen", id="sheet-reopen", show=False),
         Binding("k", "acknowledge", "Acknowledge", id="sheet-acknowledge", show=False),
         Binding("w", "weights", "Weights", id="sheet-weights", show=False),
@@ -178,7 +184,10 @@ class SheetScreen(DutyScreen):
         if t.complete and t.criteria_total:
             text.append(_("Score {score}").format(score=f"{t.score:.1f}"), style="bold")
             band = pick(*t.band) if t.band else ""
-            text.append(f" {band}", style="bold underline")
+            if d.state in LOCKED:
+                text.append(f" {band}", style="bold underline")
+            else:  # may still change until approved
+                text.append(f" {band} ({_('not final')})", style="italic")
             text.append("  " + _("= rated {rated} − {ded} + {bonus}").format(
                 rated=number(round1(t.rated)), ded=number(t.deductions), bonus=number(t.bonuses)), style="dim")
         else:
@@ -314,12 +323,12 @@ class SheetScreen(DutyScreen):
     def action_back(self) -> None:
         self.app.pop_screen()
 
-    def run(self, fn, *args, done: str | None = None) -> None:
+    def run(self, fn, *args, done: str | None = None, then=None) -> None:
         """Run a write, then show the sheet again (and a short confirmation)."""
         def after(_result):
             if done:
                 self.notify(done)
-            self.reload()
+            self.reload(then=then)
 
         self.fetch(fn, *args, then=after, group="write", exclusive=False)
 
@@ -355,22 +364,78 @@ class SheetScreen(DutyScreen):
         self.app.push_screen(ScoreDialog(self.sheet_id, item, side, index + 1, len(d.items), mine, comment),
                              answered)
 
-    def action_confirm(self) -> None:
+    def decision_target(self) -> AdjustmentView | None:
+        """The deduction c or r acts on, only once it is in sight: the first press moves to
+        the deductions (the highlighted one if still proposed, else the first proposed),
+        scrolls it into view and says so; the next press decides."""
+        d = self.detail
+        table = self.query_one("#sheet-adjustments", LineTable)
+        if d is None or not d.adjustments:
+            return None
         adj = self.current_adjustment()
+        if self.focused is table and adj is not None:
+            return adj
+        if adj is None or adj.status != "proposed":
+            index = next((n for n, a in enumerate(d.adjustments) if a.status == "proposed"), None)
+            if index is not None:
+                table.move_cursor(index)
+        self.set_focus(table)
+        table.move_cursor(table.cursor_row)  # scrolled into sight
+        adj = self.current_adjustment()
+        self.notify(_("Highlighted: {fact}. Press the key again to decide it.").format(fact=adj.fact))
+        return None
+
+    def next_proposed(self, after_id: int) -> None:
+        """After a decision the cursor goes on to the next deduction still to decide: a
+        second key never lands on the row just decided."""
+        d = self.detail
+        if d is None:
+            return
+        ids = [a.id for a in d.adjustments]
+        start = ids.index(after_id) if after_id in ids else 0
+        order = list(range(start, len(ids))) + list(range(0, start))
+        index = next((n for n in order if d.adjustments[n].status == "proposed"), None)
+        if index is not None:
+            self.query_one("#sheet-adjustments", LineTable).move_cursor(index)
+
+    def action_confirm(self) -> None:
+        adj = self.decision_target()
         if adj is None:
             return
-        self.run(deductions.confirm, adj.id, done=_("Confirmed: {fact}").format(fact=adj.fact))
+        self.run(deductions.confirm, adj.id, done=_("Confirmed: {fact}").format(fact=adj.fact),
+                 then=lambda: self.next_proposed(adj.id))
 
     def action_reject(self) -> None:
-        adj = self.current_adjustment()
+        adj = self.decision_target()
         if adj is None:
             return
 
         def answered(reason):
             if reason:
-                self.run(deductions.reject, adj.id, reason, done=_("Rejected: {fact}").format(fact=adj.fact))
+                self.run(deductions.reject, adj.id, reason, done=_("Rejected: {fact}").format(fact=adj.fact),
+                         then=lambda: self.next_proposed(adj.id))
 
         self.app.push_screen(ReasonDialog(_("Why is this deduction rejected?"), adj.fact), answered)
+
+    def action_confirm_all(self) -> None:
+        """C: confirm every proposed deduction in the list, after one question."""
+        d = self.detail
+        ids = [a.id for a in d.adjustments if a.status == "proposed"] if d else []
+        if not ids:
+            self.notify(_("No proposed deduction is shown."))
+            return
+
+        def confirm_all():
+            for adjustment_id in ids:
+                deductions.confirm(adjustment_id)
+            return len(ids)
+
+        def answered(yes):
+            if yes:
+                self.run(confirm_all, done=_("Confirmed {count} deductions.").format(count=len(ids)))
+
+        self.app.push_screen(Ask(_("Confirm all {count} proposed deductions shown?").format(count=len(ids)),
+                                 f"{d.name} · {d.period_key}"), answered)
 
     def action_add(self) -> None:
         if self.detail is None:
@@ -396,7 +461,21 @@ class SheetScreen(DutyScreen):
             self.notify(_("Peers' scores count as soon as they are saved."))
 
     def action_approve(self) -> None:
-        self.run(scoresheets.approve, self.sheet_id, done=_("Approved and locked."))
+        d = self.detail
+        if d is None:
+            return
+        if d.open_proposals:  # refused anyway: say why at once, without a question first
+            self.run(scoresheets.approve, self.sheet_id)
+            return
+
+        def answered(yes):
+            if yes:
+                self.run(scoresheets.approve, self.sheet_id, done=_("Approved and locked."))
+
+        score = f"{d.total.score:.1f}" if d.total.complete and d.total.criteria_total else "–"
+        self.app.push_screen(Ask(_("Approve and lock this sheet?"),
+                                 _("{name} · {period} · score {score}. Only a reopen with a reason changes it "
+                                   "after this.").format(name=d.name, period=d.period_key, score=score)), answered)
 
     def action_acknowledge(self) -> None:
         self.run(scoresheets.acknowledge, self.sheet_id, done=_("Acknowledged."))
@@ -505,28 +584,36 @@ class SheetScreen(DutyScreen):
 
         app.call_later(show)
 
+    # what a role may do at all; a key the role may not use is hidden (False), one the
+    # sheet's state does not allow now is greyed (None)
+    ROLE_ACTIONS = {"confirm": "scores.confirm", "reject": "scores.confirm", "add": "scores.confirm",
+                    "confirm_all": "scores.confirm", "approve": "scores.approve", "reopen": "scores.reopen",
+                    "weights": "scores.supervise"}
+
     def check_action(self, action: str, parameters) -> bool | None:
         d, actor = self.detail, current_actor()
-        if d is None or actor is None:
+        if actor is None or not self.role_allows(action):
+            return False
+        if d is None:
             return True
         mine = actor.id is not None and actor.id == d.person_id
         if d.access == PEER:  # a peer scores; nothing else of the sheet is theirs, not even a key
             return action in ("back", "score")
         if action == "form":
-            return (mine or actor.can("scores.export")) or None
+            return mine or actor.can("scores.export")
         locked = d.state in LOCKED
-        if action in ("confirm", "reject", "add"):
-            return (not locked and not mine and actor.can("scores.confirm")) or None
+        if action in ROLE_ACTIONS_ON_OTHERS and mine:
+            return False  # nobody decides on their own sheet: not a key of theirs
+        if action in ("confirm", "reject", "add", "confirm_all", "weights"):
+            return (not locked) or None
         if action == "approve":
-            return (d.state == "reviewed" and not mine and actor.can("scores.approve")) or None
+            return (d.state == "reviewed") or None
         if action == "reopen":
-            return (locked and actor.can("scores.reopen")) or None
+            return locked or None
         if action == "acknowledge":
-            return (mine and d.state == "approved") or None
+            return mine and (d.state == "approved" or None)
         if action == "hand_in":
             return (not locked) or None
-        if action == "weights":
-            return (not locked and not mine and actor.can("scores.supervise")) or None
         return True
 
     def palette_commands(self):
@@ -539,6 +626,7 @@ class SheetScreen(DutyScreen):
             (N_("Hand in the self-assessment or review"), self.action_hand_in, ""),
             (N_("Confirm the highlighted deduction"), self.action_confirm, ""),
             (N_("Reject the highlighted deduction"), self.action_reject, N_("With a reason")),
+            (N_("Confirm all proposed deductions shown"), self.action_confirm_all, N_("After one question (C)")),
             (N_("Add a deduction or bonus"), self.action_add, N_("A rule of the position and a count")),
             (N_("Approve and lock the sheet"), self.action_approve, ""),
             (N_("Reopen the sheet"), self.action_reopen, N_("With a reason")),

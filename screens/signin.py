@@ -93,23 +93,31 @@ class SignInScreen(DutyScreen):
 
     # -- the list of names -------------------------------------------------------------------
 
+    # The list shows the first matches only: a person types part of a name, and a thousand
+    # options would cost a keystroke a tenth of a second to lay out.
+    LIST_LIMIT = 40
+
     def refill(self) -> None:
         text = self.query_one("#signin-name", Input).value
         olist = self.query_one("#signin-people", OptionList)
-        olist.clear_options()
         width = max(30, self.size.width - 8)
-        for row in self.people:
-            if text and not row.matches(text):
-                continue
+        matching = [row for row in self.people if not text or row.matches(text)]
+        options = []
+        for row in matching[:self.LIST_LIMIT]:
             line = plain(cell_pad(row.name, 16))
             line.append(cell_pad(_(ROLE_NAMES.get(row.role, row.role)), 16), style="dim")
             line.append(plain(cell_pad(pick(row.position_zh, row.position_en), max(8, width - 32)), style="italic"))
-            olist.add_option(Option(line, id=str(row.id)))
-        if olist.option_count:
+            options.append(Option(line, id=str(row.id)))
+        if len(matching) > self.LIST_LIMIT:
+            more = _("… and {count} more: type more of the name.").format(count=len(matching) - self.LIST_LIMIT)
+            options.append(Option(plain(more, style="italic"), disabled=True))
+        if not matching:
+            options.append(Option(plain(_("Nobody matches “{text}”.").format(text=text), style="italic"),
+                                  disabled=True))
+        olist.clear_options()
+        olist.add_options(options)  # one layout for the whole list, not one per name
+        if matching:
             olist.highlighted = 0
-        else:
-            olist.add_option(Option(plain(_("Nobody matches “{text}”.").format(text=text), style="italic"),
-                                    disabled=True))
 
     @on(Input.Changed, "#signin-name")
     def name_changed(self) -> None:
@@ -131,6 +139,10 @@ class SignInScreen(DutyScreen):
     def name_submitted(self) -> None:
         if self.first_run:
             self.query_one("#signin-pin", Input).focus()
+            return
+        if not self.query_one("#signin-name", Input).value.strip():
+            # an empty name matches everybody: Enter must not pick whoever is listed first
+            self._error(_("Type part of your name first."), field="name")
             return
         olist = self.query_one("#signin-people", OptionList)
         if olist.highlighted is None or olist.get_option_at_index(olist.highlighted).disabled:
@@ -165,8 +177,12 @@ class SignInScreen(DutyScreen):
             return
         if self.busy:
             return
-        self.busy = True
         pin = self.query_one("#signin-pin", Input).value
+        refusal = pin_refusal(pin)
+        if refusal:  # not a PIN at all: said at once, and no wrong try is counted against anybody
+            self._error(refusal)
+            return
+        self.busy = True
         self.fetch(accounts.sign_in_with_pin, self.chosen.id, pin, then=self._accepted, on_error=self._refused)
 
     @on(Input.Submitted, "#signin-repeat")
@@ -208,6 +224,15 @@ class SignInScreen(DutyScreen):
 
     def palette_commands(self):
         return []
+
+
+def pin_refusal(pin: str) -> str:
+    """Why *pin* cannot be anyone's PIN (empty, or not digits); "" when it may be tried."""
+    if not pin:
+        return _("Enter a PIN.")
+    if not (pin.isascii() and pin.isdigit()):
+        return _("A PIN is digits only (0–9).")
+    return ""
 
 
 def _load_state():

@@ -28,6 +28,7 @@ class StaffScreen(DutyScreen):
         Binding("slash", "filter", "Filter", id="staff-filter"),
         Binding("escape", "clear_filter", "Clear filter", id="staff-clear", show=False),
     ]
+    ROLE_ACTIONS = {"add": "staff.edit", "edit": "staff.edit"}  # not offered to other roles
 
     def __init__(self):
         super().__init__()

@@ -107,7 +107,8 @@ def _staff(ctx: DemoContext) -> None:
     ctx.notes.append(f"{len(rows)} staff")
 
 
-def build(people: int = 30, days: int = 28, seed: int = 7, today: dt.date | None = None) -> DemoContext:
+def build(people: int = 30, days: int = 28, seed: int = 7, today: dt.date | None = None,
+          progress=None) -> DemoContext:
     """Load the seed positions, then add invented staff and every later demo step, all as
     of noon of *today* (default: the clock's today)."""
     if people < 4:
@@ -116,11 +117,17 @@ def build(people: int = 30, days: int = 28, seed: int = 7, today: dt.date | None
     if not FIRST_DAY <= today <= LAST_DAY:
         raise ValueError(f"a demo is built for a day between {FIRST_DAY} and {LAST_DAY}")
     ctx = DemoContext(people=people, days=days, today=today, rng=random.Random(seed))
+    steps = ["seed.loader", "staff", *STEPS]
+    tell = progress or (lambda step, done, total: None)  # a progress bar's ``advance``
     with clock.frozen_at(ctx.now):
+        tell(steps[0], 0, len(steps))
         loader.load()
+        tell(steps[1], 1, len(steps))
         _staff(ctx)
-        for step in STEPS:
+        for n, step in enumerate(STEPS, 2):
+            tell(step.rpartition(".")[2], n, len(steps))
             importlib.import_module(step).build(ctx)
+        tell("", len(steps), len(steps))
         _mark(ctx)
     return ctx
 

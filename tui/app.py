@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 
@@ -26,14 +27,17 @@ class DutyApp(SharedTerminal, App):
     TITLE = "Duty Desk"
     COMMANDS = App.COMMANDS | {DutyCommands}
     ENABLE_COMMAND_PALETTE = True
-    MODES = {w.mode: w.load() for w in WORKSPACES}
+    # Each workspace's module is imported the first time it is opened, not at start:
+    # the sign-in is drawn before the roster, log and review code is even read.
+    MODES = {w.mode: (lambda w=w: w.load()()) for w in WORKSPACES}
     DEFAULT_MODE = START
 
     BINDINGS = [
         Binding("f1", "help", "Help", id="help"),
         Binding("question_mark", "help", "Help", show=False, id="help-alt"),
         Binding("ctrl+t", "toggle_dark", "Theme", show=False, id="theme"),
-        Binding("ctrl+n", "quick_entry", "New entry", id="log-quick-entry"),
+        # priority: it runs as the key arrives, so the keys typed after it wait for the new line
+        Binding("ctrl+n", "quick_entry", "New entry", id="log-quick-entry", priority=True),
         Binding("ctrl+o", "on_duty", "On duty now", id="roster-on-duty"),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
     ] + [
@@ -53,6 +57,7 @@ class DutyApp(SharedTerminal, App):
         self.demo_as_of = demo_as_of()  # a demo says so on every screen
         sign_in(actor)  # nobody, until the sign-in screen says who is at the keyboard
         self._start = start
+        self._held_keys: list[events.Key] | None = None  # type-ahead for a screen being opened
         self.setup_shared_terminal(actor is not None, lock_after, daily_backup)
 
     def on_mount(self) -> None:
@@ -66,6 +71,54 @@ class DutyApp(SharedTerminal, App):
         actor = current_actor()
         self.sub_title = _("signed in as {name}").format(name=actor.name) if actor else _("not signed in")
 
+    # -- type-ahead ------------------------------------------------------------------------
+    # A practised hand types before a dialog has drawn. Keys that arrive while one is being
+    # opened are held, in order, and handed to it once its input has focus.
+    HOLD_KEYS_S = 2.0  # a dialog that never says it is ready does not swallow the keyboard
+
+    def hold_keys(self) -> None:
+        """Hold the keys that arrive from now until ``release_keys`` (a dialog is opening)."""
+        if self._held_keys is None:
+            self._held_keys = []
+            self._hold_timer = self.set_timer(self.HOLD_KEYS_S, self.release_keys)
+
+    def release_keys(self) -> None:
+        """The new input has focus: replay the held keys to it, after any already queued."""
+        if self._held_keys is not None:
+            self._hold_timer.stop()
+            self.call_later(self._replay_keys)
+
+    async def _replay_keys(self) -> None:
+        keys, self._held_keys = self._held_keys, None
+        for i, key in enumerate(keys or ()):
+            if self._held_keys is not None:  # a replayed key opened another dialog: it waits too
+                self._held_keys.extend(keys[i:])
+                return
+            await super().on_event(key)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded and self._held_keys is not None:
+            self._held_keys.append(event)
+            return
+        await super().on_event(event)
+
+    async def action_quit(self) -> None:
+        """ctrl+q: a quick entry typed and not saved is not lost without a question."""
+        from .ask import Ask
+
+        unsaved = [screen.unsaved for stack in self._screen_stacks.values() for screen in stack
+                   if getattr(screen, "unsaved", "")]
+        if not unsaved or isinstance(self.screen, Ask):  # ctrl+q twice: quit
+            self.exit()
+            return
+
+        def answered(yes: bool) -> None:
+            if yes:
+                self.exit()
+
+        self.push_screen(Ask(_("Quit and lose the entry not saved yet?"), "\n".join(unsaved),
+                             yes=_("Enter: quit"), no=_("Esc: keep it")), answered)
+
     def action_workspace(self, mode: str) -> None:
         self.switch_mode(mode)
 
@@ -78,6 +131,7 @@ class DutyApp(SharedTerminal, App):
         from screens.log_quick import QuickEntry
 
         if not isinstance(self.screen, QuickEntry):
+            self.hold_keys()  # until its line has focus
             self.push_screen(QuickEntry())
 
     def action_on_duty(self) -> None:

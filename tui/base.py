@@ -10,6 +10,8 @@ from textual.worker import get_current_worker
 
 from models.errors import DutyError
 from models.safe_text import printable
+from models.errors import N_
+from models.session import PERMISSIONS, ROLE_NAMES, PermissionDenied, current_actor
 
 from .i18n import _, error_text, translate_bindings
 
@@ -56,11 +58,46 @@ class DatabaseWork:
                         timeout=timeout, markup=False)
 
 
+def refusal(permission: str) -> PermissionDenied:
+    """A refusal that says who may: "A duty officer may not do this; it needs the role shift lead or higher."."""
+    actor = current_actor()
+    if actor is None:
+        return PermissionDenied(N_("Sign in first."))
+    return PermissionDenied(N_("A {yours} may not do this; it needs the role {role} or higher."),
+                            yours=_(ROLE_NAMES.get(actor.role, actor.role)), role=_(ROLE_NAMES[PERMISSIONS[permission]]))
+
+
+def who_may(permission: str) -> str:
+    return error_text(refusal(permission))
+
+
 class DutyScreen(DatabaseWork, Screen):
     """A working screen of the app."""
 
     # msgid of the screen's title, shown in the header beside "signed in as …"
     TITLE_MSGID = ""
+    # action → the permission it needs (models/session.py). A key the role may not use is
+    # not offered in the footer; F1 lists it dimmed with who may, and pressing it says so.
+    ROLE_ACTIONS: dict[str, str] = {}
+
+    def role_allows(self, action: str) -> bool:
+        needed = self.ROLE_ACTIONS.get(action)
+        if needed is None:
+            return True
+        actor = current_actor()
+        return actor is not None and actor.can(needed)
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        return self.role_allows(action)
+
+    def on_key(self, event) -> None:
+        """A key hidden from this role does nothing, but says who may rather than nothing."""
+        for binding in self._bindings.key_to_bindings.get(event.key, ()):
+            action = binding.action.split("(")[0]
+            if not self.role_allows(action):
+                event.stop()
+                self.show_error(refusal(self.ROLE_ACTIONS[action]))
+                return
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

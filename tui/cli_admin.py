@@ -62,7 +62,11 @@ def backup(args) -> int:
             else:
                 print(_("Today's backup is already there; kept the newest {count}.").format(count=keep))
             return 0
-        print(_("Backup written to {path}.").format(path=bk.make_backup(args.path)))
+        from .progress import progress_bar
+
+        with progress_bar(_("Backing up")) as advance:
+            made = bk.make_backup(args.path, progress=advance)
+        print(_("Backup written to {path}.").format(path=made))
     return 0
 
 

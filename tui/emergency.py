@@ -19,7 +19,7 @@ POLL_SECONDS = 5.0
 
 class EmergencyBanner(Static):
     DEFAULT_CSS = """
-    EmergencyBanner { dock: top; height: auto; max-height: 3; display: none;
+    EmergencyBanner { height: auto; max-height: 3; display: none;
                       background: $error; color: $text; text-style: bold; padding: 0 1; }
     EmergencyBanner.-active { display: block; }
     """
@@ -70,6 +70,8 @@ class EmergencyWatch:
         if banners:
             banners.first().show(self.rows)
         elif self.rows:
+            # First in the screen's flow, under the docked header: not docked itself, since
+            # two widgets docked to the top cover each other, and "signed in as" must show.
             banner = EmergencyBanner(id="emergency-banner")
-            screen.mount(banner)
+            screen.mount(banner, before=0)
             banner.show(self.rows)

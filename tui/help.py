@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from .base import DutyModal
+from .base import DutyModal, who_may
 from .i18n import _
 from .text import plain
 
@@ -39,6 +39,17 @@ class HelpScreen(DutyModal):
             table.add_row(plain(self.app.get_key_display(binding)),
                           plain(_(binding.description) if binding.description else binding.action),
                           style="" if enabled else "dim")
+        # Keys this role may not use are not in the footer; here they are, dim, with who may.
+        role_allows = getattr(self._under, "role_allows", None)
+        needs = getattr(self._under, "ROLE_ACTIONS", {})
+        for bindings in self._under._bindings.key_to_bindings.values():
+            for binding in bindings:
+                action = binding.action.split("(")[0]
+                if binding.id is None or binding.action in seen or role_allows is None or role_allows(action):
+                    continue
+                seen.add(binding.action)
+                table.add_row(plain(self.app.get_key_display(binding)),
+                              plain(_(binding.description) + " — " + who_may(needs[action])), style="dim")
         table.add_row("ctrl+p", _("Command palette: every screen and action by name"))
         with VerticalScroll(id="help-body"):
             yield Static(_("Keys on this screen"), classes="dialog-title")

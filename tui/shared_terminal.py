@@ -34,6 +34,8 @@ class SharedTerminal:
 
     WATCH_INTERVAL_S = 1.0
 
+    BACKUP_DELAY_S = 60.0  # the day's backup starts once the person at the desk is at work
+
     def setup_shared_terminal(self, signed_in: bool, lock_after: float | None, daily_backup: bool) -> None:
         """Call from ``__init__``: *signed_in* is False when the app must ask who is there."""
         from screens.signin import SignInScreen
@@ -52,8 +54,9 @@ class SharedTerminal:
             self._lock_after = self._configured_lock_after()
         self._data_version = self._read_data_version()
         self.set_interval(self.WATCH_INTERVAL_S, self._tick, name="shared-terminal")
-        if self._daily_backup:
-            self.run_worker(self._backup_today, thread=True, exit_on_error=False, group="backup")
+        if self._daily_backup:  # later, in the background: signing in never waits for a copy
+            self.set_timer(self.BACKUP_DELAY_S, lambda: self.run_worker(
+                self._backup_today, thread=True, exit_on_error=False, group="backup"), name="daily-backup")
         return ACCOUNT_MODE if self._needs_sign_in else None
 
     # -- state ---------------------------------------------------------------------------

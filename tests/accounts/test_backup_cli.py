@@ -135,3 +135,50 @@ def test_set_and_pin_commands(staff):
     open_database(db_path)
     assert get_setting("lock_minutes") == 12
     assert sign_in_with_pin(staff["张敏"].id, "3690").name == "张敏"
+
+
+def test_a_stepped_backup_never_blocks_a_writer_and_survives_their_writes(staff, tmp_path, monkeypatch):
+    """Between steps another terminal writes: each write goes through at once, the copy
+    restarts, and after a few restarts it is made in one step, whole and consistent."""
+    import time as real_time
+
+    import cysqlite
+
+    from models.audit import register_sql_functions
+
+    path = str(dbmod.db.obj.database)
+    other = cysqlite.Connection(path, timeout=0.05)  # a writer that would fail if it had to wait
+    register_sql_functions(other)
+    waits = []
+
+    def write_between_steps(_seconds):
+        began = real_time.perf_counter()
+        other.execute("INSERT INTO setting (key, value) VALUES (?, 'x')", (f"step-{len(waits)}",))
+        waits.append(real_time.perf_counter() - began)
+
+    monkeypatch.setattr(backup, "STEP_PAGES", 4)
+    monkeypatch.setattr(backup.time, "sleep", write_between_steps)
+    target = backup.make_backup(tmp_path / "stepped.db")
+    other.close()
+    assert len(waits) >= backup.RESTARTS_BEFORE_ONE_GO and max(waits) < 0.05
+    copy = cysqlite.Connection(str(target))
+    try:
+        assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        copied = copy.execute("SELECT count(*) FROM setting WHERE key LIKE 'step-%'").fetchone()[0]
+        assert copied == len(waits)  # the copy holds every write made before it finished
+        assert copy.execute("SELECT count(*) FROM person").fetchone()[0] == 3
+    finally:
+        copy.close()
+
+
+async def test_the_days_backup_waits_until_the_desk_is_in_use(staff, monkeypatch):
+    from tests.helpers import settle, wait_until
+    from tui.app import DutyApp
+
+    monkeypatch.setattr(DutyApp, "BACKUP_DELAY_S", 0.5)
+    app = DutyApp(lang="en", actor=staff["张敏"], daily_backup=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert backup.daily_backups() == []  # the first screen came first
+        assert await wait_until(pilot, lambda: len(backup.daily_backups()) == 1)
+        await app.workers.wait_for_complete()

@@ -130,3 +130,33 @@ def test_late_handover_is_a_fact(office, monkeypatch):
     found = facts.between(dt.datetime(2026, 11, 20), dt.datetime(2026, 11, 22))
     assert [(f.code, f.ref_id) for f in found] == [("late_handover", late)]
     assert on_time != late
+
+
+def test_missed_patrol_detection_reads_a_window_in_a_fixed_number_of_queries(office, monkeypatch):
+    """Two missed rounds or forty: the same statements (one set-based pass per rule)."""
+    from models import db as dbmod
+
+    with acting_as(office.admin):
+        patrols.set_rule("木料场", 60)
+    base = dt.datetime(2026, 11, 20, 8, 0)
+    with acting_as(office.officer):
+        log_entries.add_entry("patrol", "巡逻正常", at=base, post="木料场")
+    calls = []
+    real = type(dbmod.db.obj).execute_sql
+
+    def counting(self, sql, params=None, *args, **kwargs):
+        calls.append(sql)
+        return real(self, sql, params, *args, **kwargs)
+
+    monkeypatch.setattr(type(dbmod.db.obj), "execute_sql", counting)
+    counts = []
+    for hours in (3, 42):
+        calls.clear()
+        with acting_as(SYSTEM):
+            missed = patrols.detect_missed(base, base + dt.timedelta(hours=hours))
+        counts.append((len(missed), len(calls)))
+    (few, few_queries), (many, many_queries) = counts
+    assert few == 2 and many == 41
+    assert many_queries == few_queries, counts
+    assert {f.code for f in facts.between(base, base + dt.timedelta(hours=42), office.officer.id)} == {"missed_patrol"}
+    assert len(facts.between(base, base + dt.timedelta(hours=42), office.officer.id)) == 41

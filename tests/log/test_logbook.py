@@ -237,7 +237,11 @@ def _reforge(text: str, seq: int) -> None:
         db.execute_sql("UPDATE log_entry SET prev_hash = ?, hash = ? WHERE seq = ?", (prev, digest, row[0]))
         prev = digest
     db.execute_sql("UPDATE log_head SET hash = ? WHERE id = 1", (prev,))
-    for verb in ("UPDATE", "DELETE"):  # the guards back in place, as a careful attacker would
+    _restore_guards()  # as a careful attacker would
+
+
+def _restore_guards() -> None:
+    for verb in ("UPDATE", "DELETE"):
         db.execute_sql(f"CREATE TRIGGER log_entry_no_{verb.lower()} BEFORE {verb} ON log_entry "
                        "BEGIN SELECT RAISE(ABORT, 'the duty log is append-only'); END")
 
@@ -275,6 +279,30 @@ def test_duty_check_prints_an_anchor_and_holds_the_logbook_to_it(office, capsys)
     db.connect(reuse_if_open=True)
     _reforge("one, rewritten", 1)
     db.close()
-    assert main(["--db", path, "check", "--anchor-was", anchor]) == 1
+    assert main(["--db", path, "check", "--full", "--anchor-was", anchor]) == 1
     out = capsys.readouterr().out
     assert "hash chain: ok" in out and "rewritten" in out  # the chain alone was fooled; the anchor was not
+
+
+def test_the_quick_check_reads_only_what_came_since_the_last_sound_one(office, capsys, monkeypatch):
+    from tui.cli import main
+
+    _three(office)
+    path = str(office.path)
+    assert main(["--db", path, "check"]) == 0  # no mark yet: every entry, then the mark at entry 3
+    with acting_as(office.officer):
+        log_entries.add("p: four")
+    read = []
+    real = log_chain.entry_hash
+    monkeypatch.setattr(log_chain, "entry_hash", lambda *row: read.append(row[0]) or real(*row))
+    db.connect(reuse_if_open=True)
+    assert log_chain.verify_quick() == [] and read == [3, 4]  # the mark's entry and the new one
+    read.clear()
+    _drop_guards()
+    db.execute_sql("UPDATE log_entry SET text = 'one, edited in place' WHERE seq = 1")
+    _restore_guards()
+    assert log_chain.verify_quick() == [] and read == [4]  # an old entry edited in place: not read ...
+    assert any("changed" in p for p in log_chain.verify())  # ... the full check finds it
+    db.close()
+    capsys.readouterr()
+    assert main(["--db", path, "check", "--full"]) == 1

@@ -92,7 +92,9 @@ async def test_self_then_supervisor_decide_and_approve(office, september, make_a
         await until(app, pilot, lambda: "Why is this deduction rejected?" in screen_text(app))
         await pilot.press(*"on the lead's errand", "enter")
         await until(app, pilot, lambda: "to decide" not in screen_text(app))
-        await pilot.press("a")
+        await pilot.press("a")  # approving locks the sheet: asked once, Enter confirms
+        await until(app, pilot, lambda: "Approve and lock this sheet?" in screen_text(app))
+        await pilot.press("enter")
         await until(app, pilot, lambda: "[approved]" in screen_text(app))
         text = screen_text(app)
         assert "[approved]" in text

@@ -142,6 +142,12 @@ def test_period_table_ranks_and_spreads(office, september):
     rate_all(other, office.supervisor, 5.99)
     third = sheet_id_for("2026-09", office.peer2.id)
     rate_all(third, office.supervisor, 9)
+    # Scored but not approved: provisional, so no rank and outside the spread (issue 15).
+    results = results_for(office.supervisor, "2026-09")
+    assert all(r.rank is None for r in results.rows) and sum(n for *_names, n in results.spread) == 0
+    assert {r.sheet_id for r in results.rows if r.score is not None and r.provisional} == {september, other, third}
+    with acting_as(SYSTEM):
+        Scoresheet.update(state="approved").where(Scoresheet.id.in_([september, other, third])).execute()
     results = results_for(office.supervisor, "2026-09")
     by_sheet = {r.sheet_id: r for r in results.rows}
     assert by_sheet[september].score == 90 and by_sheet[september].rank == 1

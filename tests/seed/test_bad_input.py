@@ -1,0 +1,70 @@
+"""A mistake in a seed file stops the load before anything is written, naming file and line."""
+
+from pathlib import Path
+
+import pytest
+
+from models.audit import AuditEvent
+from models.org import Department, Position
+from seed import loader
+
+
+def broken(tmp_path: Path, file: str, old: str, new: str) -> Path:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    for path in loader.DATA_DIR.glob("*.toml"):
+        text = path.read_text(encoding="utf-8")
+        if path.name == file:
+            assert text.count(old) >= 1, old
+            text = text.replace(old, new, 1)
+        (folder / path.name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def line_of(folder: Path, file: str, text: str) -> int:
+    lines = (folder / file).read_text(encoding="utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, 1) if text in line)
+
+
+CASES = {
+    "syntax": ("002.toml", 'title = "辦公室值班員職責與要求制度"', 'title = "辦公室值班員職責與要求制度', 'title = "辦公室'),
+    "unknown key": ("001b.toml", '  fact = "每月少一次盘点"', '  fact = "每月少一次盘点"\n  pionts = 3', "pionts = 3"),
+    "duplicate key": ("003.toml", 'key = "003-deputy-director"', 'key = "003-director"', None),
+    "rule without points": ("001b.toml", '  fact = "每月少一次盘点"\n  kind = "deduction"\n  points = 3\n',
+                            '  fact = "每月少一次盘点"\n  kind = "deduction"\n', None),
+    "department with two names": ("003.toml", 'zh = "辦公室"', 'zh = "辦公廳"', 'zh = "辦公廳"'),
+    "counts not numbers": ("002.toml", "positions = 2,", 'positions = "two",', "counts = "),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_the_load_stops_before_writing_with_file_and_line(case, empty_db, tmp_path):
+    file, old, new, marker = CASES[case]
+    folder = broken(tmp_path, file, old, new)
+    events = AuditEvent.select().count()
+    with pytest.raises(loader.SeedError) as caught:
+        loader.load(folder)
+    message = str(caught.value)
+    assert file in message and ", line " in message, message
+    if marker:
+        assert f"line {line_of(folder, file, marker)}," in message, message
+    assert Position.select().count() == 0 and Department.select().count() == 0
+    assert AuditEvent.select().count() == events
+
+
+def test_a_department_with_two_names_names_both_files(empty_db, tmp_path):
+    folder = broken(tmp_path, "003.toml", 'zh = "辦公室"', 'zh = "辦公廳"')
+    with pytest.raises(loader.SeedError) as caught:
+        loader.read(folder)
+    message = str(caught.value)
+    first = line_of(loader.DATA_DIR, "000.toml", 'zh = "辦公室"')
+    here = line_of(folder, "003.toml", 'zh = "辦公廳"')
+    assert f"line {here}," in message
+    assert "003.toml" in message and f"000.toml line {first}" in message and "'office'" in message
+
+
+def test_renamed_from_a_key_still_in_the_files_is_refused(tmp_path):
+    folder = broken(tmp_path, "002.toml", 'key = "002-shift-lead"\n',
+                    'key = "002-shift-lead"\nrenamed_from = "002-duty-officer"\n')
+    with pytest.raises(loader.SeedError, match="renamed_from"):
+        loader.read(folder)
