@@ -56,7 +56,7 @@ def appraisals() -> list[str]:
 CHECKS: list[tuple[str, Callable[[], list[str]]]] = [
     ("integrity", integrity),
     ("foreign keys", foreign_keys),
-    ("duty log hash chain", log_chain.verify),
+    ("duty log hash chain", log_chain.verify_full),
     ("file permissions", file_permissions),
     ("audit trail", audit_triggers),
     ("roster double bookings", roster_bookings),
@@ -72,7 +72,7 @@ BACKUP_CHECKS = tuple(name for name, _check in CHECKS if name != "file permissio
 # The quick check (``duty check`` without ``--full``): SQLite's quick_check instead of the
 # full integrity check, and the hash chain from where the last sound check stopped.
 QUICK = {"integrity": quick_integrity, "duty log hash chain": log_chain.verify_quick}
-WITH_PROGRESS = {log_chain.verify, log_chain.verify_quick}
+WITH_PROGRESS = {log_chain.verify_full, log_chain.verify_quick}
 
 
 def run_all(only: tuple[str, ...] | None = None, full: bool = True,

@@ -166,6 +166,14 @@ def verify_quick(progress: Callable[[int, int], None] | None = None) -> list[str
     return problems
 
 
+def verify_full(progress: Callable[[int, int], None] | None = None) -> list[str]:
+    """``verify`` of every entry; when sound, the next quick check starts from the head."""
+    problems = verify(progress=progress)
+    if not problems:
+        save_mark()
+    return problems
+
+
 def save_mark() -> None:
     """Remember the head as checked; skipped where the database cannot be written."""
     from .audit import recorded_as

@@ -10,6 +10,7 @@ queries does not grow with the number of patrols missed.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass
 
@@ -81,27 +82,33 @@ class _Responsible:
     lead when no officer is), else the post's last writer. Reads the window once."""
 
     def __init__(self, post: str, start: dt.datetime, end: dt.datetime):
-        from .roster import on_duty_during
+        from .roster import LONGEST_SHIFT, on_duty_during
 
-        self.duties = on_duty_during(start, end)
+        self.by_day: dict[dt.date, list[tuple[int, object]]] = {}  # duties by the day they start
+        for order, duty in enumerate(on_duty_during(start, end)):
+            self.by_day.setdefault(duty.starts_at.date(), []).append((order, duty))
+        self.reach = LONGEST_SHIFT.days + 1
+        self.post, self.start, self.end = post, start, end
+        self.moments: list[dt.datetime] | None = None  # the post's writers, read when first needed
+
+    def _writers(self) -> None:
         before = db.execute_sql("SELECT author_id FROM log_entry WHERE post = ? AND at < ? ORDER BY at DESC "
-                                "LIMIT 1", (post, stamp(start))).fetchone()
-        self.writers = [(start, before[0] if before else None)] + [
-            (dt.datetime.fromisoformat(at), author) for at, author in db.execute_sql(
-                "SELECT at, author_id FROM log_entry WHERE post = ? AND at >= ? AND at < ? ORDER BY at",
-                (post, stamp(start), stamp(end)))]
+                                "LIMIT 1", (self.post, stamp(self.start))).fetchone()
+        rows = db.execute_sql("SELECT at, author_id FROM log_entry WHERE post = ? AND at >= ? AND at < ? "
+                              "ORDER BY at", (self.post, stamp(self.start), stamp(self.end))).fetchall()
+        self.moments = [self.start] + [dt.datetime.fromisoformat(at) for at, _author in rows]
+        self.authors = [before[0] if before else None] + [author for _at, author in rows]
 
     def at(self, due: dt.datetime) -> int | None:
-        on_duty = [d for d in self.duties if d.starts_at <= due < d.ends_at]
+        candidates = [pair for back in range(self.reach + 1)
+                      for pair in self.by_day.get(due.date() - dt.timedelta(days=back), ())]
+        on_duty = [d for _order, d in sorted(candidates, key=lambda pair: pair[0]) if d.starts_at <= due < d.ends_at]
         if on_duty:
             officers = [d.person_id for d in on_duty if d.role == "officer"] or [d.person_id for d in on_duty]
             return officers[0]
-        writer = None
-        for moment, author in self.writers:  # the last writer at or before the moment
-            if moment > due:
-                break
-            writer = author
-        return writer
+        if self.moments is None:
+            self._writers()
+        return self.authors[bisect.bisect_right(self.moments, due) - 1]  # the last writer at or before it
 
 
 def gaps(times: list[dt.datetime], start: dt.datetime, end: dt.datetime, every: dt.timedelta) -> list[dt.datetime]:

@@ -54,7 +54,24 @@ def ms(seconds: float) -> str:
 
 
 def line(name: str, value: str, floor: str, target: str) -> None:
-    print(f"{name:<42} {value:>12}   floor {floor:>12}   target {target}", flush=True)
+    """One figure ("12.34 ms", "57.0 MB") beside its floor, through tests/bench/report.py."""
+    from tests.bench.report import record
+
+    number, unit = value.split()[:2]
+    limit = _target_value(target, unit)
+    record("bench_log", name, float(number), float(floor.split()[0]) if floor.strip() else None, target, unit,
+           ok=None if limit is None else float(number) <= limit)
+
+
+def _target_value(target: str, unit: str) -> float | None:
+    """"≤ 100 ms" → 100.0 when the units agree; None for a target in words."""
+    parts = target.replace("≤", "").split()
+    if len(parts) == 2 and parts[1] == unit:
+        try:
+            return float(parts[0])
+        except ValueError:
+            return None
+    return None
 
 
 def build(path: Path, entries: int) -> float:

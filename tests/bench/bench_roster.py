@@ -39,8 +39,9 @@ COLUMNS = "person_id, day, shift_id, post_id, role, starts_at, ends_at, source, 
 
 
 def line(name: str, took: float, floor: float, target: float) -> None:
-    verdict = "ok" if took <= target else "SLOW"
-    print(f"{name:<44} {took * 1000:9.1f} ms   floor {floor * 1000:8.1f} ms   target {target * 1000:7.0f} ms   {verdict}")
+    from tests.bench.report import record
+
+    record("bench_roster", name, took * 1000, floor * 1000, f"≤ {target * 1000:.0f} ms", ok=took <= target)
 
 
 def build(folder: Path):
