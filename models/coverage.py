@@ -37,7 +37,7 @@ MESSAGES = {
 
 
 @dataclass(frozen=True)
-class Warning:
+class CoverageWarning:
     kind: str
     day: dt.date
     shift_id: int | None
@@ -69,7 +69,7 @@ class Warning:
 class Coverage:
     first_day: dt.date
     last_day: dt.date
-    warnings: list[Warning] = field(default_factory=list)
+    warnings: list[CoverageWarning] = field(default_factory=list)
 
     def counts(self, open_only: bool = True) -> dict[str, int]:
         out = {kind: 0 for kind in KINDS}
@@ -79,10 +79,10 @@ class Coverage:
         return out
 
     @property
-    def open(self) -> list[Warning]:
+    def open(self) -> list[CoverageWarning]:
         return [w for w in self.warnings if not w.accepted]
 
-    def at(self, day: dt.date, shift_id: int, post_id: int | None = None) -> list[Warning]:
+    def at(self, day: dt.date, shift_id: int, post_id: int | None = None) -> list[CoverageWarning]:
         return [w for w in self.warnings if w.day == day and w.shift_id == shift_id
                 and (post_id is None or w.post_id in (None, post_id))]
 
@@ -146,19 +146,19 @@ def check(first_day: dt.date, last_day: dt.date, post_id: int | None = None,
         if previous is not None and previous[1] == pid and in_range and mine:
             p_end, p_shift, p_day = previous[8], previous[5], previous[4]
             if p_end > starts:
-                out.append(Warning("double", day, shift_id, a_post, pid, aid,
+                out.append(CoverageWarning("double", day, shift_id, a_post, pid, aid,
                                    {"name": name, "day": day.isoformat(), "shift": shift_name(shift_id),
                                     "other": tuple(f"{n} {p_day:%m-%d}" for n in shift_name(p_shift))}))
             elif starts - p_end < min_rest:
                 hours = (starts - p_end).total_seconds() / 3600
-                out.append(Warning("rest", day, shift_id, a_post, pid, aid,
+                out.append(CoverageWarning("rest", day, shift_id, a_post, pid, aid,
                                    {"name": name, "day": day.isoformat(), "shift": shift_name(shift_id),
                                     "hours": f"{hours:g}", "minimum": f"{min_rest.total_seconds() / 3600:g}"}))
         if in_range and mine and pid in leave:
             for l_first, l_last in leave[pid]:
                 if starts < dt.datetime.combine(l_last + dt.timedelta(days=1), dt.time()) and \
                         ends > dt.datetime.combine(l_first, dt.time()):
-                    out.append(Warning("leave", day, shift_id, a_post, pid, aid,
+                    out.append(CoverageWarning("leave", day, shift_id, a_post, pid, aid,
                                        {"name": name, "day": day.isoformat(), "shift": shift_name(shift_id)}))
                     break
         if previous is None or previous[1] != pid or ends > previous[8]:
@@ -176,7 +176,7 @@ def check(first_day: dt.date, last_day: dt.date, post_id: int | None = None,
             lead_posts = [n.post_id for n in staffed[s.id] if n.leads > 0]
             lead_post = lead_posts[0] if lead_posts else None
             if leads[(day, s.id)] == 0 and (post_id is None or lead_post in (None, post_id)):
-                out.append(Warning("no_lead", day, s.id, lead_post, None, None,
+                out.append(CoverageWarning("no_lead", day, s.id, lead_post, None, None,
                                    {"day": day.isoformat(), "shift": (s.name_zh, s.name_en)}))
             for need in staffed[s.id]:
                 if post_id is not None and need.post_id != post_id:
@@ -184,7 +184,7 @@ def check(first_day: dt.date, last_day: dt.date, post_id: int | None = None,
                 have = officers[(day, s.id, need.post_id)]
                 if have < need.officers:
                     post = post_by_id[need.post_id]
-                    out.append(Warning("short", day, s.id, need.post_id, None, None,
+                    out.append(CoverageWarning("short", day, s.id, need.post_id, None, None,
                                        {"post": (post.name_zh, post.name_en), "have": have,
                                         "need": need.officers, "day": day.isoformat(),
                                         "shift": (s.name_zh, s.name_en)}))
@@ -192,7 +192,7 @@ def check(first_day: dt.date, last_day: dt.date, post_id: int | None = None,
 
     accepted = _accepted(first_day, last_day)
     if accepted:
-        cover.warnings = [Warning(w.kind, w.day, w.shift_id, w.post_id, w.person_id, w.assignment_id, w.params,
+        cover.warnings = [CoverageWarning(w.kind, w.day, w.shift_id, w.post_id, w.person_id, w.assignment_id, w.params,
                                   w.key in accepted) for w in out]
     order = {s.id: n for n, s in enumerate(shift_rows)}
     cover.warnings.sort(key=lambda w: (w.day, order.get(w.shift_id, 99), list(KINDS).index(w.kind)))
@@ -218,7 +218,7 @@ def _accepted(first_day: dt.date, last_day: dt.date) -> set[str]:
 
 
 @writes
-def accept(warning: Warning, note: str = "") -> int:
+def accept(warning: CoverageWarning, note: str = "") -> int:
     """A shift lead accepts a warning: it stays in view, marked, and leaves the open count."""
     actor = require("roster.accept")
     if warning.impossible:
@@ -228,7 +228,7 @@ def accept(warning: Warning, note: str = "") -> int:
 
 
 @writes
-def withdraw(warning: Warning) -> None:
+def withdraw(warning: CoverageWarning) -> None:
     require("roster.accept")
     WarningAcceptance.delete().where(WarningAcceptance.key == warning.key).execute()
 

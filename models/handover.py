@@ -10,6 +10,7 @@ handover at all is a missing one: both are facts for appraisal.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Callable
@@ -83,24 +84,35 @@ def _money(cents: int | None) -> str:
     return "" if cents is None else f"¥{cents / 100:.2f}"
 
 
+# Every ASCII punctuation mark Markdown might read (CommonMark lets each be escaped): stored
+# text in a report stays text, never a heading, emphasis, a link or HTML when rendered.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+.!|<>~:&]|^-)")  # "." and ":" too: no bare link
+_MD_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~:&])")
+
+
+def md(text: str) -> str:
+    """Stored text (an entry, a name, a note) escaped for a Markdown report."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(clean(str(text)).split()))
+
+
 def report_markdown(d: HandoverDraft, note: str = "", t: Callable[[str], str] = lambda s: s,
                     name: Callable[[str, str], str] = lambda zh, en: zh or en) -> str:
     """The report as Markdown; *t* translates headings, *name* picks a category's name."""
     at_now = now()
-    lines = [f"# {t(N_('Handover report'))}: {d.shift.label}",
+    lines = [f"# {t(N_('Handover report'))}: {md(d.shift.label)}",
              "", f"{t(N_('Shift'))}: {d.shift.start:%Y-%m-%d %H:%M} – {d.shift.end:%Y-%m-%d %H:%M}", ""]
     if note.strip():
-        lines += [f"## {t(N_('Note from the outgoing lead'))}", "", clean(note).strip(), ""]
+        lines += [f"## {t(N_('Note from the outgoing lead'))}", "", md(note), ""]
     lines += [f"## {t(N_('Emergencies not yet acknowledged'))}", ""]
-    lines += [f"- #{e.seq} {e.at:%m-%d %H:%M} {e.post} {e.text}" for e in d.emergencies] or [f"- {t(N_('none'))}"]
+    lines += [f"- #{e.seq} {e.at:%m-%d %H:%M} {md(e.post)} {md(e.text)}" for e in d.emergencies] or [f"- {t(N_('none'))}"]
     lines += ["", f"## {t(N_('Open follow-ups (carried over)'))}", ""]
     for f in d.followups:
         mark = f" **{t(N_('OVERDUE'))}**" if f.overdue(at_now) else ""
-        lines.append(f"- #{f.entry_seq} {f.what} — {f.owner}, {t(N_('due'))} {f.due_at:%m-%d %H:%M}{mark}")
+        lines.append(f"- #{f.entry_seq} {md(f.what)} — {md(f.owner)}, {t(N_('due'))} {f.due_at:%m-%d %H:%M}{mark}")
     if not d.followups:
         lines.append(f"- {t(N_('none'))}")
     lines += ["", f"## {t(N_('Expenses waiting for approval'))}", ""]
-    lines += [f"- #{e.seq} {_money(e.amount_cents)} {e.text} ({e.author})" for e in d.expenses] or [f"- {t(N_('none'))}"]
+    lines += [f"- #{e.seq} {_money(e.amount_cents)} {md(e.text)} ({md(e.author)})" for e in d.expenses] or [f"- {t(N_('none'))}"]
     counts = d.counts()
     patrols = [e for e in d.entries if e.category == "patrol"]
     lines += ["", f"## {t(N_('Entries of the shift'))} ({len(d.entries)})", ""]
@@ -111,8 +123,8 @@ def report_markdown(d: HandoverDraft, note: str = "", t: Callable[[str], str] = 
             continue
         flag = {"emergency": "‼ ", "important": "! "}.get(e.severity, "")
         amended = f" ({t(N_('corrects'))} #{e.amends_seq})" if e.amends_seq else ""
-        lines.append(f"- {e.at:%H:%M} #{e.seq} {flag}[{name(e.category_zh, e.category_en)}] "
-                     f"{e.post + ' ' if e.post else ''}{e.text} ({e.author}){amended}")
+        lines.append(f"- {e.at:%H:%M} #{e.seq} {flag}\\[{md(name(e.category_zh, e.category_en))}\\] "
+                     f"{md(e.post) + ' ' if e.post else ''}{md(e.text)} ({md(e.author)}){amended}")
     if len(counts) and not d.entries:
         lines.append(f"- {t(N_('none'))}")
     # Copied into the paper handover book, it lets ``duty check --anchor-was`` catch a rewrite.
@@ -125,10 +137,10 @@ def markdown_to_text(markdown: str) -> str:
     out = []
     for line in markdown.splitlines():
         if line.startswith("#"):
-            title = line.lstrip("#").strip()
+            title = _MD_ESCAPED.sub(r"\1", line.lstrip("#").strip())
             out += [title, ("=" if line.startswith("# ") else "-") * max(4, len(title.encode("gbk", "replace")))]
         else:
-            out.append(line.replace("**", ""))
+            out.append(_MD_ESCAPED.sub(r"\1", line.replace("**", "")))
     return "\n".join(out) + "\n"
 
 

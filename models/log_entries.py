@@ -32,6 +32,23 @@ def categories() -> list[CategoryRef]:
             .order_by(LogCategory.sort, LogCategory.id)]
 
 
+class NewPost(ValidationError):
+    """The line names a post nobody has written before (a typo such as ``@火星`` looks like one)."""
+
+
+def known_post(post: str) -> bool:
+    """Whether an entry was written at *post*, or the roster has a post of that name."""
+    if db.execute_sql("SELECT 1 FROM log_entry WHERE post = ? LIMIT 1", (post,)).fetchone():
+        return True
+    return bool(db.execute_sql("SELECT 1 FROM post WHERE ? IN (key, name_zh, name_en) LIMIT 1", (post,)).fetchone())
+
+
+def known_posts(limit: int = 12) -> list[str]:
+    """Posts written at most often (what a refusal of a new post names)."""
+    return [r[0] for r in db.execute_sql(
+        "SELECT post FROM log_entry WHERE post != '' GROUP BY post ORDER BY count(*) DESC, post LIMIT ?", (limit,))]
+
+
 def expense_limit_cents() -> int:
     row = LogSetting.get_or_none(LogSetting.key == EXPENSE_LIMIT_KEY)
     return int(row.value) if row else 50000
@@ -113,12 +130,21 @@ def _append(author_id: int, category_key: str, text: str, at: dt.datetime, sever
 
 
 @writes
-def add(line: str, default_category: str = "other", at_now: dt.datetime | None = None) -> int:
-    """Parse a quick-entry line and append it, signed by the current actor; its id."""
+def add(line: str, default_category: str = "other", at_now: dt.datetime | None = None,
+        new_post: bool = True) -> int:
+    """Parse a quick-entry line and append it, signed by the current actor; its id.
+
+    With *new_post* False a post never used before is refused (``NewPost``) so the screen
+    can ask first: a typo must not start a post of its own.
+    """
     actor = require("log.write")
     author = _author(actor)
     moment = at_now or now()
     parsed: ParsedEntry = parse(line, categories(), moment, default_category)
+    post = clean(parsed.post).strip()[:60] if parsed.post is not None else None
+    if not new_post and post and not known_post(post):
+        raise NewPost(N_("No entry was written at “{post}” before; known posts: {known}."), field="line",
+                      post=post, known=", ".join(known_posts()) or "—")
     return _append(author, parsed.category, parsed.text, parsed.at, parsed.severity, parsed.post,
                    parsed.amount_cents, created=moment)
 

@@ -4,12 +4,18 @@ The log view never holds the whole logbook: it knows how many rows there are and
 for the few around what is on screen. Unfiltered, row *n* is simply ``seq = n + 1`` (the
 numbers have no gaps), so a page is one index range; filtered, the view holds the
 matching numbers only (an array of ints) and pages by them.
+
+Rows are shown in the order things happened (``at``, then number). Entries are numbered
+as they are written, so the two orders agree until someone writes a time in the past
+(``02:10 p: …`` typed at noon) or an amendment keeps its original's time; only then does
+the view hold every number in time order (``time_order``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from array import array
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from .db import db
@@ -193,9 +199,72 @@ def _where(f: LogFilter) -> tuple[list[str], list]:
     return clauses, params
 
 
+# database file -> (entries looked at, the hash of the last one, whether one is out of time order)
+_ORDER: dict[str, tuple[int, str, bool]] = {}
+
+
+def _out_of_order_after(last_seq: int) -> bool:
+    """Whether an entry numbered after *last_seq* breaks the time order of the numbers.
+
+    Only an entry whose time is not when it was written can (the clock runs forward), so
+    those few are looked at, each with one indexed probe for a neighbour on the wrong side.
+    """
+    for seq, at, created in db.execute_sql(
+            "SELECT id, at, created FROM log_entry WHERE id > ? AND at != created", (last_seq,)):
+        if at < created:  # back-dated: an earlier number happened later
+            probe = "SELECT 1 FROM log_entry INDEXED BY log_entry_at WHERE at > ? AND id < ? LIMIT 1"
+        else:  # written ahead of its time (a few minutes at most): a later number happened earlier
+            probe = "SELECT 1 FROM log_entry NOT INDEXED WHERE at < ? AND id > ? LIMIT 1"
+        if db.execute_sql(probe, (at, seq)).fetchone():
+            return True
+    return False
+
+
+def in_seq_order() -> bool:
+    """Whether the entries' numbers run in the order they happened (row n is then entry n + 1).
+
+    The logbook only grows, so the answer is kept per file and only new entries are looked
+    at next time (a restored or replaced file, whose hash differs, is looked at again).
+    """
+    head = db.execute_sql("SELECT seq FROM log_head WHERE id = 1").fetchone()
+    count = head[0] if head else 0
+    key = str(db.database)
+    known = _ORDER.get(key)
+    start, disordered = 0, False
+    if known is not None and known[0] <= count:
+        found = db.execute_sql("SELECT hash FROM log_entry WHERE id = ?", (known[0],)).fetchone()
+        if known[0] == 0 or (found and found[0] == known[1]):
+            start, disordered = known[0], known[2]
+    if not disordered and count > start:
+        disordered = _out_of_order_after(start)
+    last = db.execute_sql("SELECT hash FROM log_entry WHERE id = ?", (count,)).fetchone()
+    _ORDER[key] = (count, last[0] if last else "", disordered)
+    return not disordered
+
+
+def time_order() -> array | None:
+    """Every entry's number in the order things happened; None when that is 1, 2, 3 …"""
+    if in_seq_order():
+        return None
+    return array("q", (r[0] for r in db.execute_sql(
+        "SELECT id FROM log_entry INDEXED BY log_entry_at ORDER BY at, id")))
+
+
+def position(seqs, seq: int) -> int | None:
+    """Where entry *seq* is in *seqs* (in number order when nothing is back-dated, else in time order)."""
+    i = bisect_left(seqs, seq)
+    if i < len(seqs) and seqs[i] == seq:
+        return i
+    try:
+        return seqs.index(seq)  # a list in time order is not sorted by number
+    except ValueError:
+        return None
+
+
 def filtered_seqs(f: LogFilter) -> array:
-    """The numbers of every entry that passes *f*, in order (a compact array of ints)."""
-    if f.text.strip() and f == LogFilter(text=f.text):
+    """The numbers of every entry that passes *f*, in time order (a compact array of ints)."""
+    ordered = in_seq_order()
+    if ordered and f.text.strip() and f == LogFilter(text=f.text):
         # Text alone: the search index's rowids are the entry numbers (an entry's id is its
         # number), in order, without visiting the logbook at all.
         expression = match_query(f.text)
@@ -206,7 +275,8 @@ def filtered_seqs(f: LogFilter) -> array:
     sql = "SELECT e.seq FROM log_entry e"
     if clauses:
         sql += " WHERE " + " AND ".join(clauses)
-    return array("q", (r[0] for r in db.execute_sql(sql + " ORDER BY e.seq", params)))
+    return array("q", (r[0] for r in db.execute_sql(sql + (" ORDER BY e.seq" if ordered else " ORDER BY e.at, e.seq"),
+                                                      params)))
 
 
 def next_hit(query: str, after_seq: int, backwards: bool = False) -> int | None:

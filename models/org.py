@@ -21,6 +21,8 @@ class Department(BaseModel):
     name_en = pw.CharField()
     sort = pw.IntegerField(default=0)
     seeded = pw.TextField(null=True)  # JSON: the values the last seed load wrote (seed/loader.py)
+    # Not NULL: no document states this name; it was chosen here, and the text says why.
+    local_note = pw.TextField(null=True)
 
 
 class Scheme(BaseModel):
@@ -77,6 +79,8 @@ class Position(BaseModel):
     scheme = pw.ForeignKeyField(Scheme, null=True, backref="positions")
     seeded = pw.TextField(null=True)
     retired = pw.DateTimeField(null=True)  # the documents dropped it; its people keep it
+    # Not NULL: a title or mapping no document states, chosen here; the text says what.
+    local_note = pw.TextField(null=True)
 
 
 class PositionItem(BaseModel):
@@ -94,6 +98,28 @@ class PositionItem(BaseModel):
     class Meta:
         # Unique among the lines in force (a partial index, migration 0009).
         indexes = ((("position", "kind", "seq"), True),)
+
+
+class DepartmentItem(BaseModel):
+    """A line a document gives a department itself, not one of its positions: a duty
+    (部門職責), a standard, or an appraisal criterion (考核標準)."""
+
+    KINDS = PositionItem.KINDS
+
+    department = pw.ForeignKeyField(Department, backref="items", on_delete="CASCADE")
+    key = pw.CharField()  # the seed files' key of the passage the lines come from
+    source_doc = pw.CharField()
+    source_section = pw.CharField(default="")
+    kind = pw.CharField()
+    seq = pw.IntegerField()
+    text = pw.TextField()
+    seeded = pw.TextField(null=True)
+    retired = pw.DateTimeField(null=True)
+
+    class Meta:
+        table_name = "department_item"
+        # Unique among the lines in force (a partial index, migration 0010).
+        indexes = ((("key", "kind", "seq"), True),)
 
 
 class Rule(BaseModel):
@@ -126,4 +152,4 @@ class Person(BaseModel):
     created = pw.DateTimeField(default=clock.now)
 
 
-ORG_MODELS = [Department, Scheme, Criterion, Band, Position, PositionItem, Rule, Person]
+ORG_MODELS = [Department, Scheme, Criterion, Band, Position, PositionItem, DepartmentItem, Rule, Person]

@@ -22,6 +22,8 @@ class PositionRow:
     department_en: str
     source_doc: str
     source_section: str
+    local_note: str | None = None  # a title or mapping no document states (seed: local_choice)
+    department_note: str | None = None  # the same for the department's name
 
     def matches(self, text: str) -> bool:
         text = text.strip().lower()
@@ -90,7 +92,7 @@ class PositionDetail:
 
 def _row(p: Position, d: Department) -> PositionRow:
     return PositionRow(p.id, p.key, p.title_zh, p.title_en, d.name_zh, d.name_en,
-                       p.source_doc, p.source_section)
+                       p.source_doc, p.source_section, p.local_note, d.local_note)
 
 
 def list_positions() -> list[PositionRow]:

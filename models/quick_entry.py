@@ -1,8 +1,11 @@
-"""The one-line quick entry: ``[14:05] [p:] [@东门] [!|!!] [¥35] what happened``.
+"""The one-line quick entry: ``14:05 p: @东门 !! ¥35 what happened``, every part but the text optional.
 
 Leading tokens, in any order, set the time (default now), the category by its short
 prefix or name followed by a colon, the post or location, the severity (``!`` important,
 ``!!`` emergency) and an amount for an expense; the rest is the text, in any language.
+A Chinese input method's ``：`` and ``！`` count as ``:`` and ``!``, a category's Chinese
+name (or its first characters, ``巡:``) is a prefix too, and a token typed in brackets as
+an older README wrote the form (``[02:10] [p:]``) is read without them.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ _TIME = re.compile(r"^(\d{1,2})[:：](\d{2})$")
 _LOOKS_TIME = re.compile(r"^\d{1,3}[:：]\d{1,3}$")
 _PREFIX = re.compile(r"^([^\s:：@!¥￥\d][^\s:：]{0,11})[:：](.*)$", re.S)
 _AMOUNT = re.compile(r"^[¥￥](\d{1,7})(?:\.(\d{1,2}))?$")
+_BRACKETED = re.compile(r"^[\[【]([^\[\]【】\s]+)[\]】]$")
+_SEVERITY = re.compile(r"^[!！]{1,2}$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
@@ -53,7 +58,20 @@ def find_category(word: str, categories: list[CategoryRef]) -> CategoryRef | Non
     for c in categories:
         if word in (c.prefix.lower(), c.key.lower(), c.name_zh.lower(), c.name_en.lower()):
             return c
+    # A Chinese name's part or its first characters (巡: 巡逻：, 火警: for 火警/紧急), when
+    # only one category starts so: an input method makes typing the Latin prefix a detour.
+    if word and not word.isascii():
+        found = [c for c in categories
+                 if any(part.startswith(word) for part in c.name_zh.lower().split("/"))]
+        if len(found) == 1:
+            return found[0]
     return None
+
+
+def _is_token(word: str) -> bool:
+    """Whether *word* is one of the leading tokens (so ``[word]`` is the form's brackets)."""
+    return bool(_LOOKS_TIME.match(word) or _SEVERITY.match(word) or _AMOUNT.match(word)
+                or (word.startswith("@") and len(word) > 1) or _PREFIX.match(word))
 
 
 def parse(line: str, categories: list[CategoryRef], now: dt.datetime,
@@ -70,6 +88,10 @@ def parse(line: str, categories: list[CategoryRef], now: dt.datetime,
     while rest:
         head, _, tail = rest.partition(" ")
         tail = tail.lstrip()
+        bracketed = _BRACKETED.match(head)
+        if bracketed and _is_token(bracketed.group(1)):
+            rest = (bracketed.group(1) + " " + tail).strip()  # [02:10] as the old form wrote it
+            continue
         if _LOOKS_TIME.match(head):
             found = _TIME.match(head)
             hour, minute = (int(found.group(1)), int(found.group(2))) if found else (99, 99)
@@ -83,7 +105,7 @@ def parse(line: str, categories: list[CategoryRef], now: dt.datetime,
         elif head.startswith("@") and len(head) > 1:
             post = head[1:][:60]
             rest = tail
-        elif head in ("!", "!!", "！", "！！"):
+        elif _SEVERITY.match(head):
             severity = "important" if len(head) == 1 else "emergency"
             rest = tail
         elif _AMOUNT.match(head):

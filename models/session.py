@@ -1,13 +1,16 @@
 """Who is acting, and what their role lets them do — enforced here, not only on screen.
 
-One process serves one person at a time (a shared terminal switches user, it does not
-mix them), so the signed-in actor is process-wide. Command-line tools and tests act
-through ``acting_as``.
+One terminal serves one person at a time (a shared terminal switches user, it does not
+mix them): the signed-in person is process-wide. Work acts for whoever ``acting_as`` names
+in its own thread or task (a ``ContextVar``), so a database worker started by one person
+and finishing after the switch still acts for that person. Command-line tools and tests
+act through ``acting_as`` too.
 """
 
 from __future__ import annotations
 
 import threading
+from contextvars import ContextVar
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -77,8 +80,12 @@ class PermissionDenied(DutyError):
     """The signed-in person's role does not allow the action."""
 
 
+_UNSET = object()
+# Who the work in hand is for: set by ``acting_as`` in this thread or task only, so a
+# worker keeps acting for the person who started it even after the terminal switched user.
+_acting: ContextVar[object] = ContextVar("duty_acting", default=_UNSET)
+_signed_in: list[Actor | None] = [None]  # the person at this terminal's keyboard
 _lock = threading.Lock()
-_current: list[Actor | None] = [None]
 
 
 def role_allows(role: str, action: str) -> bool:
@@ -89,12 +96,19 @@ def role_allows(role: str, action: str) -> bool:
 
 
 def current_actor() -> Actor | None:
-    return _current[0]
+    """Who acts here: the ``acting_as`` of this thread or task, else the person signed in."""
+    acting = _acting.get()
+    return _signed_in[0] if acting is _UNSET else acting  # type: ignore[return-value]
+
+
+def signed_in() -> Actor | None:
+    """The person at the keyboard, whatever a worker is acting as."""
+    return _signed_in[0]
 
 
 def sign_in(actor: Actor | None) -> None:
     with _lock:
-        _current[0] = actor
+        _signed_in[0] = actor
 
 
 def sign_out() -> None:
@@ -102,18 +116,18 @@ def sign_out() -> None:
 
 
 @contextmanager
-def acting_as(actor: Actor):
-    previous = _current[0]
-    sign_in(actor)
+def acting_as(actor: Actor | None):
+    """Act as *actor* in this thread or task for the length of the block."""
+    token = _acting.set(actor)
     try:
         yield actor
     finally:
-        sign_in(previous)
+        _acting.reset(token)
 
 
 def require(action: str) -> Actor:
     """The current actor, if their role allows *action*; otherwise a readable refusal."""
-    actor = _current[0]
+    actor = current_actor()
     if actor is None:
         raise PermissionDenied(N_("Sign in first."))
     if not actor.can(action):

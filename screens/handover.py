@@ -13,7 +13,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Header, Markdown, Static
 
 from models import handover
 from models.errors import N_, DutyError
@@ -39,7 +39,9 @@ class HandoverScreen(DutyScreen):
         yield Header()
         with VerticalScroll(id="handover-body"):
             yield Static("", id="handover-pending", markup=False)
-            yield Static("", id="handover-report", markup=False)
+            # Rendered, not raw "# …"/"**…**": report_markdown escapes the stored text in it,
+            # so an entry's words never become headings, emphasis or links.
+            yield Markdown("", id="handover-report", open_links=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -74,7 +76,7 @@ class HandoverScreen(DutyScreen):
                 shift=h.shift, outgoing=h.outgoing, incoming=h.incoming or "—") + "\n", style="italic"))
         lines.append(_("Draft for the current shift (C closes the shift with it):"), style="dim")
         self.query_one("#handover-pending", Static).update(lines)
-        self.query_one("#handover-report", Static).update(plain(report))  # log text and names, never markup
+        self.query_one("#handover-report", Markdown).update(report)
 
     def action_close_shift(self) -> None:
         actor = current_actor()

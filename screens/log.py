@@ -57,15 +57,15 @@ class _Read:
 
 
 def _holds(seqs, seq: int) -> bool:
-    i = bisect_left(seqs, seq)
-    return i < len(seqs) and seqs[i] == seq
+    return log_query.position(seqs, seq) is not None
 
 
 def _index(seqs, seq: int, total: int) -> int:
-    """Where entry *seq* is in the view (or the nearest row after it)."""
+    """Where entry *seq* is in the view (or, filtered out, the nearest row after it)."""
     if seqs is None:
         return max(0, min(total - 1, seq - 1))
-    return max(0, min(total - 1, bisect_left(seqs, seq)))
+    found = log_query.position(seqs, seq)
+    return max(0, min(total - 1, bisect_left(seqs, seq) if found is None else found))
 
 
 def _money(cents: int | None) -> str:
@@ -153,18 +153,22 @@ class LogScreen(DutyScreen):
         show_id = self._show_id
 
         def load():
-            if flt.empty and show_id is None and at_end:  # the usual opening: the newest entries
+            # Rows in the order things happened: the numbers' order, unless a back-dated
+            # entry or an amendment with its original's time broke it (log_query.time_order).
+            everything = log_query.time_order() if flt.empty or show_id is not None else None
+            if flt.empty and show_id is None and at_end and everything is None:  # the usual opening
                 total, pages = log_query.opening(PAGE, height)
-                return total, None, total - 1, pages, None, None
-            seqs = None if flt.empty else log_query.filtered_seqs(flt)
+                return total, None, total - 1, pages, None, None, False
+            seqs = everything if flt.empty else log_query.filtered_seqs(flt)
             target = log_query.seq_of(show_id) if show_id is not None else None
-            if target is not None and seqs is not None and not _holds(seqs, target):
-                seqs = None  # the entry asked for is filtered out: show the whole log
+            dropped = target is not None and seqs is not None and not flt.empty and not _holds(seqs, target)
+            if dropped:
+                seqs = everything  # the entry asked for is filtered out: show the whole log
             total = log_query.total() if seqs is None else len(seqs)
             wanted = target if target is not None else (None if at_end else keep)
             cursor = total - 1 if wanted is None else _index(seqs, wanted, total)
             pages = read_pages_around((cursor - height, cursor, cursor + height), total, seqs)
-            return total, seqs, cursor, pages, show_id, target
+            return total, seqs, cursor, pages, show_id, target, dropped
 
         # The thread starts now, not when a worker's task gets its turn (the first read runs
         # while the screen is still being mounted); the worker waits for it. A newer read
@@ -191,7 +195,7 @@ class LogScreen(DutyScreen):
         self._show_loaded(read.result)
 
     def _show_loaded(self, result) -> None:
-        total, seqs, cursor, pages, show_id, target = result
+        total, seqs, cursor, pages, show_id, target, dropped = result
         message = ""
         if show_id is not None and show_id == self._show_id:
             self._show_id = None
@@ -199,7 +203,7 @@ class LogScreen(DutyScreen):
                 message = _("There is no log entry {id}.").format(id=show_id)
                 self.notify(message, severity="warning")
             else:
-                if seqs is None and not self.filter.empty:
+                if dropped:
                     self.filter = LogFilter()  # it hid the entry asked for
                     self.search_text = ""
                     self.view.highlight = ""
@@ -227,7 +231,13 @@ class LogScreen(DutyScreen):
 
     def log_appended(self, entry_id: int, total: int, last_page) -> None:
         """The quick entry saved an entry and read the log's last page: draw it at once."""
-        if self.filter.empty and (self.view.total == 0 or self.view.cursor >= self.view.total - 1):
+        new = next((row for row in last_page or () if row.id == entry_id), None)
+        if new is not None and self.filter.empty and new.at != new.created:
+            # Back-dated (or an amendment, at its original's time): the row goes among the
+            # rows of its time, not to the end, and the view goes there with it.
+            self.show_entry(entry_id)
+        elif self.filter.empty and self.view.seqs is None and (
+                self.view.total == 0 or self.view.cursor >= self.view.total - 1):
             self.view.appended(total, last_page)
             self.show_status()
         else:
@@ -259,6 +269,8 @@ class LogScreen(DutyScreen):
             return Text(_("The log is empty: press ctrl+n to write the first entry.") if self.view.total == 0 else "")
         text = Text()
         text.append(f"#{row.seq} ", style="bold")
+        if row.amends_seq:  # on the first line: the detail shows two lines, the notes may not fit
+            text.append(_("corrects #{seq}").format(seq=row.amends_seq) + " · ", style="bold")
         text.append(plain(f"{row.at:%Y-%m-%d %H:%M} · {pick(row.category_zh, row.category_en)} · {row.post} · "
                           f"{row.author} · {row.shift}"))
         if row.severity == "emergency":

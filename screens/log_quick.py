@@ -20,7 +20,8 @@ from models import log_entries, log_query
 from models.errors import DutyError
 from models.quick_entry import CategoryRef
 from tui.base import DutyModal
-from tui.i18n import _, error_text, pick
+from tui.i18n import N_, _, error_text, pick
+from tui.ask import Ask
 from tui.inputs import LineInput
 from tui.text import plain
 from tui.logview import PAGE
@@ -29,11 +30,33 @@ from tui.logview import PAGE
 log = logging.getLogger("duty")
 
 
-def _save(line: str, category: str, tail: bool):
-    """Write the line (in a thread); its id, severity and, if asked, the log's last page."""
-    entry_id = log_entries.add(line, category)
-    severity = log_query.severity_of(entry_id)
-    return entry_id, severity, log_query.tail(PAGE) if tail else None
+def _save(line: str, category: str, tail: bool, new_post: bool):
+    """Write the line (in a thread); its id, its row and, if asked, the log's last page."""
+    entry_id = log_entries.add(line, category, new_post=new_post)
+    return entry_id, log_query.row(entry_id), log_query.tail(PAGE) if tail else None
+
+
+SHIFT_WORDS = {"day": N_("day shift"), "night": N_("night shift")}
+
+
+def shift_text(label: str) -> str:
+    """``2026-11-19 night`` in the interface's language (a roster's own label stays as it is)."""
+    day, _sep, kind = label.rpartition(" ")
+    return f"{day} {_(SHIFT_WORDS[kind])}" if day and kind in SHIFT_WORDS else label
+
+
+def saved_text(entry_id: int, row) -> str:
+    """What the hint says after a save: for a time typed, the day and shift it went to."""
+    if row is None or row.at == row.created:
+        return _("Saved entry {id}. Type the next one, or Esc.").format(id=entry_id)
+    days = (row.created.date() - row.at.date()).days
+    shift = shift_text(row.shift)
+    time = f"{row.at:%H:%M}"
+    if days == 1 and row.at.time() > row.created.time():  # 23:50 typed at 13:30
+        return _("{time} is later than now, so entry {id} went to yesterday ({shift}).").format(
+            time=time, id=entry_id, shift=shift)
+    day = {0: _("today"), 1: _("yesterday")}.get(days, f"{row.at:%Y-%m-%d}")
+    return _("Saved entry {id} at {time} {day} ({shift}).").format(id=entry_id, time=time, day=day, shift=shift)
 
 
 class QuickEntry(DutyModal):
@@ -48,7 +71,8 @@ class QuickEntry(DutyModal):
         self.categories: list[CategoryRef] = []
         self.category = category
         self.saved: list[int] = []
-        self.waiting: list[tuple[str, str]] = []  # lines handed in, in order, not saved yet
+        self.waiting: list[tuple[str, str, bool]] = []  # lines handed in, in order, not saved yet
+        self.asking: tuple[str, str] | None = None  # a line naming a new post, asked about
         self.busy = False
 
     def compose(self) -> ComposeResult:
@@ -92,7 +116,7 @@ class QuickEntry(DutyModal):
         # save is back, are the next line.
         if not event.value.strip():
             return
-        self.waiting.append((event.value, self.category))  # saved one after another, in order
+        self.waiting.append((event.value, self.category, False))  # saved one after another, in order
         self._save_next()
 
     def _save_next(self) -> None:
@@ -103,12 +127,12 @@ class QuickEntry(DutyModal):
         if error.has_class("-shown"):
             error.update("")
             error.remove_class("-shown")
-        text, category = self.waiting[0]
+        text, category, new_post = self.waiting[0]
         # One trip to a thread, started at once rather than when a worker's task gets its
         # turn: save, then read the log's last page for a log screen below, so the new row
         # is drawn as soon as the answer is back. The worker only waits for the thread.
         tail = any(hasattr(screen, "log_appended") for screen in self.app.screen_stack)
-        future = asyncio.get_running_loop().run_in_executor(None, _save, text, category, tail)
+        future = asyncio.get_running_loop().run_in_executor(None, _save, text, category, tail, new_post)
 
         async def saved() -> None:
             try:
@@ -123,7 +147,8 @@ class QuickEntry(DutyModal):
         self.run_worker(saved, group="quick-save", exit_on_error=False, description="quick entry")
 
     def _saved(self, result) -> None:
-        entry_id, severity, tail = result
+        entry_id, row, tail = result
+        severity = row.severity if row is not None else None
         self.busy = False
         self.waiting.pop(0)
         self.saved.append(entry_id)
@@ -132,7 +157,7 @@ class QuickEntry(DutyModal):
                 screen.log_appended(entry_id, *tail)
             elif hasattr(screen, "log_changed"):
                 screen.log_changed(entry_id)
-        self.query_one("#quick-hint", Static).update(_("Saved entry {id}. Type the next one, or Esc.").format(id=entry_id))
+        self.query_one("#quick-hint", Static).update(plain(saved_text(entry_id, row)))
         watch = getattr(self.app, "emergency_watch", None)
         if watch is not None and severity == "emergency":
             watch.poll()
@@ -140,7 +165,7 @@ class QuickEntry(DutyModal):
 
     def _failed(self, error: BaseException) -> None:
         self.busy = False
-        failed, category = self.waiting.pop(0)
+        failed, category, _new_post = self.waiting.pop(0)
         line = self.query_one(Input)
         # The refused line comes back to be mended; anything typed since stays after it.
         line.value = failed + (" " + line.value if line.value.strip() else "")
@@ -150,11 +175,30 @@ class QuickEntry(DutyModal):
         label.update(plain(error_text(error)))
         label.add_class("-shown")
         self.set_focus(line)
+        if isinstance(error, log_entries.NewPost):  # asked once: Enter makes the post, Esc mends the line
+            self.asking = (failed, category)
+            self.app.push_screen(Ask(_("Start a new post “{post}”?").format(post=error.params["post"]),
+                                     error_text(error), yes=_("Enter: new post"), no=_("Esc: back to the line")),
+                                 self._new_post_answer)
+
+    def _new_post_answer(self, yes: bool | None) -> None:
+        asked, self.asking = self.asking, None
+        if not yes or asked is None:
+            return
+        failed, category = asked
+        line = self.query_one(Input)
+        if line.value.startswith(failed):  # the line came back for mending: it leaves again
+            line.value = line.value[len(failed):].lstrip()
+        label = self.query_one("#quick-error", Label)
+        label.update("")
+        label.remove_class("-shown")
+        self.waiting.insert(0, (failed, category, True))
+        self._save_next()
 
     @property
     def unsaved(self) -> str:
         """Text typed here and not saved yet (asked about before the app quits)."""
-        pending = [text for text, _category in self.waiting]
+        pending = [text for text, _category, _new in self.waiting]
         if self.is_mounted and self.query_one(Input).value.strip():
             pending.append(self.query_one(Input).value)
         return "\n".join(pending)

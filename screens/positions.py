@@ -68,11 +68,16 @@ class PositionsScreen(DutyScreen):
                 department = row.department_zh
                 label = pick(row.department_zh, row.department_en)
                 other = row.department_en if label == row.department_zh else row.department_zh
-                options.append(Option(plain(f"{label} · {other}", style="bold"), disabled=True))
+                head = plain(f"{label} · {other}", style="bold")
+                if row.department_note:
+                    head.append(" " + _("(local choice)"), style="yellow")
+                options.append(Option(head, disabled=True))
             line = Text("  ")
             line.append(plain(cell_pad(row.title_zh, zh_w)))
             line.append(plain(cell_pad(row.title_en, en_w), style="italic"))
             line.append(f" {source_tag(row)}", style="dim")
+            if row.local_note:
+                line.append(" " + _("(local choice)"), style="yellow")
             options.append(Option(line, id=str(row.id)))
         olist = self.query_one(OptionList)
         olist.clear_options()
@@ -181,6 +186,9 @@ class PositionDetailScreen(DutyScreen):
         text.append("\n")
         text.append(f"{pick(row.department_zh, row.department_en)} · ")
         text.append(_("document {doc}, {section}").format(doc=row.source_doc, section=row.source_section), style="dim")
+        for note in (row.local_note, row.department_note):
+            if note:  # what no document states, chosen here: shown, never passed off as the text
+                text.append(plain("\n" + _("Local choice: {note}").format(note=note), style="yellow"))
         if self.detail.period:
             text.append("\n" + _("Appraisal period: {period}").format(period=_(PERIOD_NAMES.get(self.detail.period, self.detail.period))))
         return text

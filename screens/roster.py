@@ -78,7 +78,7 @@ class RosterScreen(DutyScreen):
         self.post_id: int | None = None
         self.view: WeekView | None = None
         self.cursor = Coordinate(0, 1)
-        self.panel: list[coverage.Warning] = []
+        self.panel: list[coverage.CoverageWarning] = []
         self._grid_shape: tuple | None = None  # (column width, shift ids) the grid's columns were made for
         self._panel_shown: tuple | None = None
         self._theme_styles: tuple[str, dict[str, Style]] | None = None
@@ -483,7 +483,7 @@ class RosterScreen(DutyScreen):
         self.fetch(self.accept_all, chosen, then=self.changed(_("Warning accepted.")))
 
     @staticmethod
-    def accept_all(chosen: list[coverage.Warning]) -> None:
+    def accept_all(chosen: list[coverage.CoverageWarning]) -> None:
         for w in chosen:
             coverage.accept(w)
 

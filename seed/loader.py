@@ -6,9 +6,9 @@ and what is wrong. ``sync`` compares the files with what earlier loads put in (e
 in the audit trail as one seed event:
 
 - departments, schemes and positions are matched by key (a position may say
-  ``renamed_from``); lines and rules within a position by their text, so an inserted or
-  moved line keeps the identity of the others, and an edited one (similar text) is changed
-  in place;
+  ``renamed_from``); lines and rules within a position (and a department's own lines within
+  their passage, ``department_duties``) by their text, so an inserted or moved line keeps the
+  identity of the others, and an edited one (similar text) is changed in place;
 - what the files dropped is retired, not deleted: a rule past scoresheets used stays
   attached to them but proposes nothing new;
 - a value an administrator changed in the program is kept when the files change it too,
@@ -32,8 +32,8 @@ from models.audit import bulk
 from models.db import writes
 from models.errors import N_, DutyError
 from models.facts import FACT_CODES
-from models.org import (PERIODS, Band, Criterion, Department, Position, PositionItem, Rule,
-                        Scheme)
+from models.org import (PERIODS, Band, Criterion, Department, DepartmentItem, Position, PositionItem,
+                        Rule, Scheme)
 from models.positions import DEFAULT_SCHEME
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -45,12 +45,13 @@ SIMILAR = 0.6  # an edited line (a typo fixed, a clause added) stays this close 
 # What each table of a seed file may hold: anything else is a typo that would be lost.
 ALLOWED = {
     "document": {"code", "file", "title", "counts", "left_out"},
-    "departments": {"key", "zh", "en"},
+    "departments": {"key", "zh", "en", "local_choice", "note"},
+    "department_duties": {"key", "department", "section", "duties", "standards", "appraisal"},
     "schemes": {"key", "zh", "en", "period", "min", "max", "weights", "criteria", "bands"},
     "criteria": {"group_zh", "group_en", "zh", "en", "max", "measure"},
     "bands": {"zh", "en", "min"},
     "positions": {"key", "zh", "en", "department", "section", "period", "scheme", "duties",
-                  "standards", "appraisal", "rules", "renamed_from"},
+                  "standards", "appraisal", "rules", "renamed_from", "local_choice", "note"},
     "rules": {"fact", "kind", "points", "unit", "cap", "fine", "code"},
     "left_out": {"lines", "text", "reason"},
 }
@@ -66,6 +67,7 @@ class SeedData:
     departments: dict[str, dict] = field(default_factory=dict)
     schemes: dict[str, dict] = field(default_factory=dict)
     positions: dict[str, dict] = field(default_factory=dict)
+    department_duties: dict[str, dict] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -162,6 +164,11 @@ def read(directory: Path = DATA_DIR) -> SeedData:
         if old is not None and old in data.positions:
             raise _fail(path, key, f"renamed_from {old!r} is still a position of the files",
                         _where(path, key, name="renamed_from"))
+    for key, passage in data.department_duties.items():
+        if passage["department"] not in data.departments:
+            path = passage["_file"]
+            raise _fail(path, key, f"unknown department {passage['department']!r}",
+                        _where(path, key, name="department"))
     if DEFAULT_SCHEME not in data.schemes:
         raise SeedError(N_("The default appraisal scheme {key} is missing from the seed files."),
                         key=DEFAULT_SCHEME)
@@ -188,7 +195,7 @@ def _read_file(path: Path, doc: dict, data: SeedData) -> None:
     meta = doc.get("document")
     if not isinstance(meta, dict):
         raise _fail(path, "[document]", "the [document] table is missing")
-    unknown = sorted(set(doc) - {"document", "departments", "schemes", "positions"})
+    unknown = sorted(set(doc) - {"document", "departments", "department_duties", "schemes", "positions"})
     if unknown:
         raise _fail(path, unknown[0], "unknown table", _line(path, rf"^\s*\[*{re.escape(unknown[0])}\]"))
     _known(path, "[document]", meta, "document")
@@ -203,6 +210,7 @@ def _read_file(path: Path, doc: dict, data: SeedData) -> None:
         _known(path, key, dept, "departments", key)
         _need(path, key, dept, "zh", str, key)
         _need(path, key, dept, "en", str, key)
+        dept["_note"] = _local_note(path, key, dept)
         # One key, one department: the same key in another file must carry the same names.
         other = data.departments.get(key)
         if other is None:
@@ -215,6 +223,15 @@ def _read_file(path: Path, doc: dict, data: SeedData) -> None:
         else:
             other["_files"].append(path.name)
 
+    for passage in doc.get("department_duties", []):
+        key = _need(path, "department_duties", passage, "key", str)
+        if key in data.department_duties or key in data.positions:
+            raise _fail(path, key, "this key is used twice", _where(path, key))
+        _known(path, key, passage, "department_duties", key)
+        _need(path, key, passage, "department", str, key)
+        _lines(path, key, passage)
+        data.department_duties[key] = {**passage, "_file": path, "_doc": code}
+
     for scheme in doc.get("schemes", []):
         key = _need(path, "schemes", scheme, "key", str)
         if key in data.schemes:
@@ -224,6 +241,8 @@ def _read_file(path: Path, doc: dict, data: SeedData) -> None:
 
     for position in doc.get("positions", []):
         key = _need(path, "positions", position, "key", str)
+        if key in data.department_duties:
+            raise _fail(path, key, "this key is used twice", _where(path, key))
         if key in data.positions:
             first = data.positions[key]["_file"]
             raise _fail(path, key, f"this position key is used twice (also {first.name} line "
@@ -246,8 +265,11 @@ def file_counts(doc: dict) -> dict[str, int]:
     positions = doc.get("positions", [])
     counts = {"departments": len(doc.get("departments", [])), "positions": len(positions),
               "rules": sum(len(p.get("rules", [])) for p in positions)}
+    # A department's own lines count with the positions' lines of their kind: the counts
+    # say what the document gives, and ``duty seed --summary`` prints these six.
+    lines = positions + doc.get("department_duties", [])
     for name in ITEM_KINDS:
-        counts[name] = sum(len(p.get(name, [])) for p in positions)
+        counts[name] = sum(len(p.get(name, [])) for p in lines)
     return counts
 
 
@@ -277,6 +299,30 @@ def _check_scheme(path, key, scheme):
             raise _fail(path, f"{key} band {n}", "min must be a number", _where(path, key))
 
 
+def _local_note(path, key, record) -> str | None:
+    """The note of a name or mapping chosen here (``local_choice = true``), or None."""
+    flag, note = record.get("local_choice", False), record.get("note")
+    if not isinstance(flag, bool):
+        raise _fail(path, key, "local_choice must be true or false", _where(path, key, name="local_choice"))
+    if flag and not (isinstance(note, str) and note.strip()):
+        raise _fail(path, key, "local_choice = true needs a note saying what was chosen here and why",
+                    _where(path, key, name="local_choice"))
+    if not flag and note is not None:
+        raise _fail(path, key, "a note goes with local_choice = true", _where(path, key, name="note"))
+    return note.strip() if flag else None
+
+
+def _lines(path, key, record) -> None:
+    lines = 0
+    for kind in ITEM_KINDS:
+        items = record.get(kind, [])
+        if not isinstance(items, list) or not all(isinstance(t, str) and t.strip() for t in items):
+            raise _fail(path, key, f"{kind} must be a list of non-empty texts", _where(path, key, name=kind))
+        lines += len(items)
+    if not lines:
+        raise _fail(path, key, "needs at least one duty, standard or appraisal line", _where(path, key))
+
+
 def _check_position(path, key, position):
     _known(path, key, position, "positions", key)
     _need(path, key, position, "zh", str, key)
@@ -287,14 +333,8 @@ def _check_position(path, key, position):
     if old is not None and (not isinstance(old, str) or not old.strip() or old == key):
         raise _fail(path, key, "renamed_from must be the position's earlier key",
                     _where(path, key, name="renamed_from"))
-    lines = 0
-    for kind in ITEM_KINDS:
-        items = position.get(kind, [])
-        if not isinstance(items, list) or not all(isinstance(t, str) and t.strip() for t in items):
-            raise _fail(path, key, f"{kind} must be a list of non-empty texts", _where(path, key, name=kind))
-        lines += len(items)
-    if not lines:
-        raise _fail(path, key, "a position needs at least one duty, standard or appraisal line", _where(path, key))
+    position["_note"] = _local_note(path, key, position)
+    _lines(path, key, position)
     for n, rule in enumerate(position.get("rules", []), 1):
         entry = f"{key} rule {n}"
         _known(path, entry, rule, "rules", key, n)
@@ -372,17 +412,17 @@ class _Sync:
     def departments(self) -> dict[str, Department]:
         have = {d.key: d for d in Department.select()}
         for sort, (key, spec) in enumerate(self.data.departments.items()):
-            wanted = {"zh": spec["zh"], "en": spec["en"]}
+            wanted = {"zh": spec["zh"], "en": spec["en"], "note": spec["_note"]}
             dept = have.get(key)
             if dept is None:
                 have[key] = Department.create(key=key, name_zh=spec["zh"], name_en=spec["en"], sort=sort,
-                                              seeded=_dump(wanted))
+                                              local_note=spec["_note"], seeded=_dump(wanted))
                 self.report.departments += 1
                 self.change("added", f"department {key}")
                 continue
-            current = {"zh": dept.name_zh, "en": dept.name_en}
+            current = {"zh": dept.name_zh, "en": dept.name_en, "note": dept.local_note}
             write, record = self.merge(f"department {key}", current, _load(dept.seeded), wanted)
-            columns = {"zh": "name_zh", "en": "name_en"}
+            columns = {"zh": "name_zh", "en": "name_en", "note": "local_note"}
             update = {columns[k]: v for k, v in write.items()}
             if update or dept.seeded != _dump(record):
                 Department.update(seeded=_dump(record), **update).where(Department.id == dept.id).execute()
@@ -450,7 +490,7 @@ class _Sync:
         for key, spec in self.data.positions.items():
             wanted = {"zh": spec["zh"], "en": spec.get("en", ""), "department": spec["department"],
                       "section": spec.get("section", ""), "period": spec.get("period"),
-                      "scheme": spec.get("scheme")}
+                      "scheme": spec.get("scheme"), "note": spec["_note"]}
             position = rows.get(key)
             old = spec.get("renamed_from")
             if position is None and old and old in rows and rows[old].id not in seen:
@@ -462,7 +502,7 @@ class _Sync:
                     key=key, title_zh=wanted["zh"], title_en=wanted["en"],
                     department=departments[wanted["department"]], source_doc=spec["_doc"],
                     source_section=wanted["section"], period=wanted["period"],
-                    scheme=schemes.get(wanted["scheme"] or ""), seeded=_dump(wanted))
+                    scheme=schemes.get(wanted["scheme"] or ""), local_note=wanted["note"], seeded=_dump(wanted))
                 self.report.positions += 1
                 self.change("added", f"position {key}", spec["zh"])
                 new = True
@@ -489,9 +529,11 @@ class _Sync:
         scheme_keys = {s.id: k for k, s in schemes.items()}
         current = {"zh": position.title_zh, "en": position.title_en,
                    "department": dept_keys.get(position.department_id), "section": position.source_section,
-                   "period": position.period, "scheme": scheme_keys.get(position.scheme_id)}
+                   "period": position.period, "scheme": scheme_keys.get(position.scheme_id),
+                   "note": position.local_note}
         write, record = self.merge(f"position {key}", current, _load(position.seeded), wanted)
-        columns = {"zh": "title_zh", "en": "title_en", "section": "source_section", "period": "period"}
+        columns = {"zh": "title_zh", "en": "title_en", "section": "source_section", "period": "period",
+                   "note": "local_note"}
         update = {columns[k]: v for k, v in write.items() if k in columns}
         if "department" in write:
             update["department"] = departments[write["department"]].id
@@ -507,11 +549,47 @@ class _Sync:
     def items(self, key: str, position: Position, kind: str, texts: list[str], new: bool) -> None:
         rows = list(PositionItem.select().where(PositionItem.position == position, PositionItem.kind == kind)
                     .order_by(PositionItem.seq))
+
+        def create(seq, values):
+            PositionItem.create(position=position, kind=kind, seq=seq, text=values["text"], seeded=_dump(values))
+
+        self.lines(PositionItem, rows, key, kind, texts, new, create)
+
+    def department_items(self, departments: dict[str, Department]) -> None:
+        """A department's own lines, per passage of the files (``department_duties``)."""
+        seen = set()
+        for key, spec in self.data.department_duties.items():
+            seen.add(key)
+            department = departments[spec["department"]]
+            section = spec.get("section", "")
+            rows = list(DepartmentItem.select().where(DepartmentItem.key == key).order_by(DepartmentItem.seq))
+            new = not rows
+            # Where the passage stands is the files' alone (there is no edit for it here).
+            moved = DepartmentItem.update(department=department, source_doc=spec["_doc"], source_section=section) \
+                .where(DepartmentItem.key == key, (DepartmentItem.department != department)
+                       | (DepartmentItem.source_doc != spec["_doc"]) | (DepartmentItem.source_section != section)).execute()
+            if moved and not new:
+                self.change("changed", f"department lines {key}", f"{spec['department']}, {_show(section)}")
+            for list_name, kind in ITEM_KINDS.items():
+                def create(seq, values, kind=kind):
+                    DepartmentItem.create(department=department, key=key, source_doc=spec["_doc"],
+                                          source_section=section, kind=kind, seq=seq, text=values["text"],
+                                          seeded=_dump(values))
+
+                self.lines(DepartmentItem, [r for r in rows if r.kind == kind], key, kind,
+                           spec.get(list_name, []), new, create)
+        gone = list(DepartmentItem.select().where(DepartmentItem.key.not_in(list(seen) or [""]),
+                                                  DepartmentItem.retired.is_null()))
+        for row in gone:
+            self.change("retired", f"{row.key} {row.kind} {row.seq}", _show(row.text))
+        DepartmentItem.update(retired=self.now).where(DepartmentItem.id.in_([r.id for r in gone])).execute()
+
+    def lines(self, model, rows: list, key: str, kind: str, texts: list[str], new: bool, create) -> None:
         active = [(r, (_load(r.seeded) or {}).get("text", r.text)) for r in rows if r.retired is None]
         spare = [(r, (_load(r.seeded) or {}).get("text", r.text)) for r in rows if r.retired is not None]
         matched, unmatched = _match(texts, active, spare)
         for row, _text in unmatched:
-            PositionItem.update(retired=self.now).where(PositionItem.id == row.id).execute()
+            model.update(retired=self.now).where(model.id == row.id).execute()
             self.change("retired", f"{key} {kind} {row.seq}", _show(row.text))
         final = []
         for seq, (text, row) in enumerate(zip(texts, matched), 1):
@@ -525,7 +603,7 @@ class _Sync:
             write, record = self.merge(what, current, _load(row.seeded), {"text": text})
             self.report.kept += not write and row.retired is None
             final.append((row, seq, {**write, "seeded": _dump(record)}))
-        self._place(PositionItem, position, key, kind, final, new)
+        self._place(model, key, kind, final, new, create)
 
     RULE_FIELDS = ("fact", "kind", "points", "unit", "cap", "fine", "code")
 
@@ -560,9 +638,10 @@ class _Sync:
         local = [r for r in rows if r.retired is None and r.seeded is None and r.id not in used]
         for n, row in enumerate(local, len(final) + 1):  # an administrator's rules follow the files'
             final.append((row, n, {}))
-        self._place(Rule, position, key, "rule", final, new)
+        self._place(Rule, key, "rule", final, new,
+                    lambda seq, values: Rule.create(position=position, seq=seq, seeded=_dump(values), **values))
 
-    def _place(self, model, position: Position, key: str, kind: str, final: list, new: bool) -> None:
+    def _place(self, model, key: str, kind: str, final: list, new: bool, create) -> None:
         """Write lines or rules in the files' order: numbers first moved aside, then set, so the
         unique number of the lines in force never clashes half-way."""
         moving = [(row, seq, values) for row, seq, values in final
@@ -578,14 +657,12 @@ class _Sync:
             if update:
                 model.update(**update).where(model.id == row.id).execute()
         for _row, seq, values in (x for x in final if x[0] is None):
-            if model is PositionItem:
-                PositionItem.create(position=position, kind=kind, seq=seq,
-                                    text=values["text"], seeded=_dump(values))
+            create(seq, values)
+            if model is not Rule:
                 self.report.items += 1
                 if not new:
                     self.change("added", f"{key} {kind} {seq}", _show(values["text"]))
             else:
-                Rule.create(position=position, seq=seq, seeded=_dump(values), **values)
                 self.report.rules += 1
                 if not new:
                     self.change("added", f"{key} rule {seq}", _show(values["fact"]))
@@ -630,12 +707,13 @@ def _match(new: list[str], active: list[tuple], spare: list[tuple]) -> tuple[lis
 @writes
 def _sync(data: SeedData, dry_run: bool, take_files: bool) -> Report:
     report = Report(dry_run=dry_run)
-    tables = ("department", "scheme", "criterion", "band", "position", "position_item", "rule")
+    tables = ("department", "department_item", "scheme", "criterion", "band", "position", "position_item", "rule")
     with bulk(tables, what="seed") as summary:
         sync = _Sync(data, take_files, report)
         departments = sync.departments()
         schemes = sync.schemes()
         sync.positions(departments, schemes)
+        sync.department_items(departments)
         actions = Counter(c.action for c in report.changes)
         summary.update(take_files=take_files, kept=report.kept, **{a: actions.get(a, 0) for a in
                                                                    ("added", "changed", "retired", "renamed", "conflict")},
@@ -697,11 +775,13 @@ def summary(directory: Path = DATA_DIR) -> list[DocumentCount]:
 def loaded_counts(code: str, department_keys: set[str]) -> dict[str, int]:
     """What the database holds in force of document *code* (an administrator's rules apart)."""
     positions = Position.select(Position.id).where(Position.source_doc == code, Position.retired.is_null())
+    own = DepartmentItem.select().where(DepartmentItem.source_doc == code, DepartmentItem.retired.is_null())
     counts = {"departments": Department.select().where(Department.key.in_(list(department_keys))).count(),
               "positions": positions.count(),
               "rules": Rule.select().where(Rule.position.in_(positions), Rule.retired.is_null(),
                                            Rule.seeded.is_null(False)).count()}
     for name, kind in ITEM_KINDS.items():
         counts[name] = PositionItem.select().where(PositionItem.position.in_(positions), PositionItem.kind == kind,
-                                                   PositionItem.retired.is_null()).count()
+                                                   PositionItem.retired.is_null()).count() \
+            + own.where(DepartmentItem.kind == kind).count()  # as file_counts counts them
     return counts

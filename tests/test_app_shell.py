@@ -1,7 +1,7 @@
 """The app shell by keys alone: workspaces by their keys and by the palette, help, language."""
 
 from screens.positions import PositionsScreen
-from tests.helpers import screen_text, settle
+from tests.helpers import screen_text, settle, wait_until
 from tui.help import HelpScreen
 from tui.workspaces import WORKSPACES
 
@@ -27,8 +27,7 @@ async def test_positions_from_the_command_palette_in_chinese(seeded_db, make_app
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"岗位")
-        await pilot.pause(0.3)
-        assert "岗位 · Positions" in screen_text(app)
+        assert await wait_until(pilot, lambda: "岗位 · Positions" in screen_text(app))
         await pilot.press("enter")
         await settle(app, pilot)
         assert app.current_mode == "positions"

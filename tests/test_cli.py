@@ -25,7 +25,7 @@ def run(capsys, *argv):
 def test_version_names_program_and_schema(tmp_path, capsys):
     db = tmp_path / "v.db"
     code, out, _ = run(capsys, "--db", str(db), "seed")
-    assert code == 0 and "62 positions" in out
+    assert code == 0 and "55 positions" in out
     code, out, _ = run(capsys, "--db", str(db), "--version")
     assert code == 0 and f"schema {latest_version()}" in out and str(db) in out
 
@@ -118,3 +118,20 @@ def test_a_bad_zone_or_clock_is_one_sentence(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("DUTY_NOW", "noonish")
     code, _out, err = run(capsys, "--db", str(db), "seed")
     assert code == 2 and "noonish" in err and not db.exists()
+
+
+def test_the_version_is_written_once(tmp_path, capsys):
+    from importlib.metadata import version
+
+    code, out, _ = run(capsys, "--db", str(tmp_path / "v.db"), "--version")
+    assert code == 0 and f"Duty Desk {version('duty-desk')}," in out
+
+
+def test_global_options_go_before_or_after_the_verb(tmp_path, capsys):
+    db = tmp_path / "order.db"
+    code, out, _ = run(capsys, "demo", "--db", str(db), "--people", "5", "--days", "1", "--today", "2027-01-01")
+    assert code == 0 and str(db) in out and db.exists()
+    code, out, _ = run(capsys, "check", "--db", str(db), "--lang", "zh_CN")
+    assert code == 0 and "完好" in out
+    code, out, _ = run(capsys, "--db", str(db), "check")
+    assert code == 0 and "sound" in out

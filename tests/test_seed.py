@@ -10,7 +10,7 @@ from seed import loader
 # Written from the documents (see seed/data/*.toml comments for the reading).
 INVENTORY = {
     "000": 20,  # four parts: 4 + 6 + 5 + 5 positions
-    "001": 34,  # departments, IT, office, marketing, e-commerce, sales, production, management, warehouse
+    "001": 27,  # IT, office, marketing, e-commerce, sales, production, management, warehouse
     "002": 2,   # 值班長, 值班員
     "003": 6,   # 主任, 副主任, 秘書, 行政人員, 專業人員, 檔案管理員
 }

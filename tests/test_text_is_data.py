@@ -27,7 +27,7 @@ from models.safe_text import csv_cell, csv_text, printable
 from models.score_export import results_csv
 from models.score_review import sheet_detail
 from models.session import SYSTEM, Actor, acting_as
-from tests.helpers import demo_admin, screen_text, settle
+from tests.helpers import demo_admin, screen_text, settle, wait_until
 from tui.cli import main
 from tui.linetable import LineTable
 
@@ -155,10 +155,10 @@ async def test_markup_in_stored_text_is_shown_as_written_by_the_shift_lead(plant
         assert re.search(r"\[ +Previous post", screen_text(app)) and re.search(r"\] +Next post", screen_text(app))
         await pilot.press("escape")
         await pilot.press("ctrl+p")  # the palette: names and help lines as plain text
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: "Previous week" in screen_text(app))
         _visible(screen_text(app), "Previous week", "Take a duty off the shift under the cursor")
         await pilot.press(*"previous post")
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: "Previous post" in screen_text(app))
         _visible(screen_text(app), "Previous post")
         _running(app)
 

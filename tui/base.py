@@ -11,7 +11,7 @@ from textual.worker import get_current_worker
 from models.errors import DutyError
 from models.safe_text import printable
 from models.errors import N_
-from models.session import PERMISSIONS, ROLE_NAMES, PermissionDenied, current_actor
+from models.session import PERMISSIONS, ROLE_NAMES, PermissionDenied, acting_as, current_actor
 
 from .i18n import _, error_text, translate_bindings
 
@@ -29,11 +29,13 @@ class DatabaseWork:
     def fetch(self, fn: Callable[..., Any], *args, then: Callable[[Any], None] | None = None,
               group: str = "db", exclusive: bool = True, on_error: Callable[[BaseException], None] | None = None):
         app = self.app
+        actor = current_actor()  # the work is this person's, even if the terminal switches user
 
         def job():
             worker = get_current_worker()
             try:
-                result = fn(*args)
+                with acting_as(actor):
+                    result = fn(*args)
             except Exception as exc:  # shown as a sentence; only the unexpected is logged in full
                 if not isinstance(exc, DutyError):
                     log.exception("database work failed")

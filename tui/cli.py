@@ -17,7 +17,17 @@ from models.errors import DutyError
 
 from .i18n import _, detect_language, error_text, set_language
 
-PROGRAM_VERSION = "0.1.0"
+def _program_version() -> str:
+    """The installed package's version: written once, in pyproject.toml."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("duty-desk")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "0+unknown"
+
+
+PROGRAM_VERSION = _program_version()
 
 # Modules that add subcommands: each has ``register(subparsers)``; parsers set ``run``.
 COMMAND_MODULES: tuple[str, ...] = ("tui.cli_core", "tui.cli_admin", "tui.cli_scores", "tui.cli_log", "tui.cli_roster",
@@ -33,7 +43,26 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in COMMAND_MODULES:
         importlib.import_module(module).register(sub)
+    _accept_anywhere(parser, ("--db", "--lang"))
     return parser
+
+
+def _accept_anywhere(parser: argparse.ArgumentParser, options: tuple[str, ...]) -> None:
+    """``duty demo --db PATH`` as well as ``duty --db PATH demo``: every subcommand takes the
+    global options too, without overriding a value given before the verb."""
+    globals_ = {a.option_strings[0]: a for a in parser._actions if a.option_strings and a.option_strings[0] in options}
+    todo = [parser]
+    while todo:
+        current = todo.pop()
+        for action in current._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for child in action.choices.values():
+                    for option in options:
+                        if option not in child._option_string_actions:
+                            g = globals_[option]
+                            child.add_argument(option, dest=g.dest, metavar=g.metavar, choices=g.choices,
+                                               default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+                    todo.append(child)
 
 
 def database_path(args) -> Path:

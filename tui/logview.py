@@ -14,7 +14,6 @@ looked up once until the stylesheet, the theme or the focus changes.
 from __future__ import annotations
 
 from array import array
-from bisect import bisect_left
 from typing import Callable
 
 from rich.cells import cell_len
@@ -101,7 +100,7 @@ class LogView(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None):
         super().__init__(id=id)
         self.total = 0
-        self.seqs: array | None = None  # None: every entry, row n is seq n + 1
+        self.seqs: array | None = None  # None: every entry, row n is seq n + 1; else numbers in time order
         self._highlight = ""
         self._shown: int | None = None  # the entry show_entry pointed at (its seq)
         self._pages: Pages = {}
@@ -211,8 +210,7 @@ class LogView(ScrollView, can_focus=True):
     def index_of_seq(self, seq: int) -> int | None:
         if self.seqs is None:
             return seq - 1 if 1 <= seq <= self.total else None
-        i = bisect_left(self.seqs, seq)
-        return i if i < len(self.seqs) and self.seqs[i] == seq else None
+        return log_query.position(self.seqs, seq)
 
     def seq_at(self, index: int) -> int | None:
         if not 0 <= index < self.total:

@@ -11,6 +11,7 @@ from screens.log import LogScreen
 from screens.log_dialogs import FormDialog
 from screens.log_quick import QuickEntry
 from tests.helpers import screen_text, settle
+from tui.ask import Ask
 from tui.logview import LogView
 
 SIZE = (80, 24)
@@ -34,6 +35,9 @@ async def test_quick_entry_of_several_categories_then_amend(office, make_app):
         assert isinstance(app.screen, QuickEntry)
         for line in ("p: @东门 夜间巡逻正常", "v: @大厅 visitor from the bank", "f: @机房 UPS alarm"):
             await type_line(pilot, line)
+            await pilot.press("enter")
+            await settle(app, pilot)
+            assert isinstance(app.screen, Ask)  # a post never written at is asked about once
             await pilot.press("enter")
             await settle(app, pilot)
         # A category chosen by key: Down from "other" wraps to the first (patrol).
