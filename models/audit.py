@@ -27,6 +27,8 @@ from dataclasses import dataclass
 import peewee as pw
 
 from .base import BaseModel
+from .db import db
+from .sql_functions import _actor_id, _actor_name, recorded_as, register_sql_functions  # noqa: F401
 from .errors import N_
 from .session import current_actor, require
 from . import clock
@@ -39,7 +41,7 @@ EXEMPT = {"schema_migration", "audit_event", "log_entry", "log_head"}
 # Columns never copied into the trail (secrets).
 SECRET_COLUMNS = {"credential": ("pin_hash", "salt")}
 
-_override = threading.local()
+_bulk = threading.local()  # how deep this thread is in bulk() blocks
 
 
 class AuditEvent(BaseModel):
@@ -56,38 +58,6 @@ class AuditEvent(BaseModel):
         table_name = "audit_event"
 
 
-# -- the actor as SQL sees it ---------------------------------------------------------
-
-def _actor_id():
-    if getattr(_override, "name", None) is not None:
-        return None
-    actor = current_actor()
-    return actor.id if actor else None
-
-
-def _actor_name():
-    name = getattr(_override, "name", None)
-    if name is not None:
-        return name
-    actor = current_actor()
-    return actor.name if actor else ""
-
-
-def _now() -> str:
-    """The desk's clock for the triggers (not SQLite's 'now', which is the machine's)."""
-    return f"{clock.now():%Y-%m-%d %H:%M:%S.%f}"[:-3]
-
-
-def register_sql_functions(database) -> None:
-    """Give a peewee database (every connection it opens) or a raw cysqlite connection
-    the functions the audit triggers call."""
-    for fn, name in ((_actor_id, "duty_actor_id"), (_actor_name, "duty_actor_name"), (_now, "duty_now")):
-        if hasattr(database, "register_function"):
-            database.register_function(fn, name, 0)
-        else:
-            database.create_function(fn, name, 0)
-
-
 @contextmanager
 def bulk(tables: str | tuple[str, ...], **summary):
     """Write many rows of *tables* with one summary event instead of one event per row.
@@ -98,8 +68,6 @@ def bulk(tables: str | tuple[str, ...], **summary):
     caller can add counts; it is recorded when the block succeeds. A bulk write inside
     another leaves the summary to the outer one.
     """
-    from .db import db
-
     if not db.in_transaction():
         raise RuntimeError("audit.bulk() belongs inside a write transaction")
     names = (tables,) if isinstance(tables, str) else tuple(tables)
@@ -109,12 +77,12 @@ def bulk(tables: str | tuple[str, ...], **summary):
     for table in silenced:
         for action in ACTIONS:
             db.execute_sql(f"DROP TRIGGER IF EXISTS {_quote(f'audit_{table}_{action}')}")
-    depth = getattr(_override, "bulk_depth", 0)
-    _override.bulk_depth = depth + 1
+    depth = getattr(_bulk, "depth", 0)
+    _bulk.depth = depth + 1
     try:
         yield summary
     finally:
-        _override.bulk_depth = depth
+        _bulk.depth = depth
         for table in silenced:
             install(db, table)
     if depth:
@@ -122,18 +90,6 @@ def bulk(tables: str | tuple[str, ...], **summary):
     AuditEvent.insert(at=clock.now(), actor_id=_actor_id(), actor_name=_actor_name(),
                       table_name=", ".join(names), row_id=None, action="bulk",
                       before=None, after=json.dumps(summary, ensure_ascii=False, default=str)).execute()
-
-
-@contextmanager
-def recorded_as(name: str):
-    """Writes in this thread are recorded under *name* with no person (sign-in attempts,
-    the first run, command-line maintenance)."""
-    previous = getattr(_override, "name", None)
-    _override.name = name
-    try:
-        yield
-    finally:
-        _override.name = previous
 
 
 # -- installing triggers --------------------------------------------------------------

@@ -20,6 +20,7 @@ import peewee
 from playhouse.cysqlite_ext import CySqliteDatabase
 
 from .errors import N_, DatabaseUnavailable
+from .sql_functions import register_sql_functions
 
 BUSY_TIMEOUT_S = 5.0
 WRITE_RETRIES = 8
@@ -74,9 +75,7 @@ def connect(path: str | os.PathLike, *, create: bool = True, create_folder: bool
         str(path), pragmas={**PRAGMAS, "busy_timeout": int(BUSY_TIMEOUT_S * 1000)},
         timeout=BUSY_TIMEOUT_S, lock_type="IMMEDIATE"
     )
-    from .audit import register_sql_functions  # the audit triggers ask who is acting
-
-    register_sql_functions(database)
+    register_sql_functions(database)  # the audit triggers ask who is acting, and when
     try:
         database.connect(reuse_if_open=True)
         database.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()
@@ -118,8 +117,6 @@ def _connect_read_only(path: Path, first_error: Exception) -> CySqliteDatabase:
                "busy_timeout": int(BUSY_TIMEOUT_S * 1000)}
     database = CySqliteDatabase(uri, pragmas=pragmas, timeout=BUSY_TIMEOUT_S,
                                 flags=cysqlite.SQLITE_OPEN_READONLY | cysqlite.SQLITE_OPEN_URI)
-    from .audit import register_sql_functions
-
     register_sql_functions(database)
     try:
         database.connect(reuse_if_open=True)
