@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import peewee as pw
+
 from .db import writes
 from .errors import N_, DutyError, ValidationError
-from .org import Band, Criterion, Department, Position, PositionItem, Rule, Scheme
+from .org import Band, Criterion, Department, DepartmentItem, Position, PositionItem, Rule, Scheme
 from .session import require
 
 DEFAULT_SCHEME = "sheet-10x10"
@@ -24,6 +26,7 @@ class PositionRow:
     source_section: str
     local_note: str | None = None  # a title or mapping no document states (seed: local_choice)
     department_note: str | None = None  # the same for the department's name
+    department_id: int = 0
 
     def matches(self, text: str) -> bool:
         text = text.strip().lower()
@@ -92,7 +95,57 @@ class PositionDetail:
 
 def _row(p: Position, d: Department) -> PositionRow:
     return PositionRow(p.id, p.key, p.title_zh, p.title_en, d.name_zh, d.name_en,
-                       p.source_doc, p.source_section, p.local_note, d.local_note)
+                       p.source_doc, p.source_section, p.local_note, d.local_note, d.id)
+
+
+@dataclass(frozen=True)
+class DepartmentRow:
+    """A department and how many lines a document gives the department itself."""
+
+    id: int
+    name_zh: str
+    name_en: str
+    local_note: str | None
+    lines: int
+
+    def matches(self, text: str) -> bool:
+        hay = f"{self.name_zh} {self.name_en}".lower()
+        return all(word in hay for word in text.strip().lower().split())
+
+
+@dataclass(frozen=True)
+class DepartmentDetail:
+    row: DepartmentRow
+    sources: list[str]  # "001 ㈠办公室" …: where its lines come from
+    duties: list[str] = field(default_factory=list)
+    standards: list[str] = field(default_factory=list)
+    appraisal: list[str] = field(default_factory=list)
+
+
+def list_departments() -> list[DepartmentRow]:
+    """Every department in seed order, with the number of its own lines in force."""
+    counts = dict(DepartmentItem.select(DepartmentItem.department, pw.fn.COUNT(DepartmentItem.id))
+                  .where(DepartmentItem.retired.is_null()).group_by(DepartmentItem.department).tuples())
+    return [DepartmentRow(d.id, d.name_zh, d.name_en, d.local_note, counts.get(d.id, 0))
+            for d in Department.select().order_by(Department.sort, Department.id)]
+
+
+def department_detail(department_id: int) -> DepartmentDetail | None:
+    department = Department.get_or_none(Department.id == department_id)
+    if department is None:
+        return None
+    items: dict[str, list[str]] = {"duty": [], "standard": [], "appraisal": []}
+    sources: list[str] = []
+    for item in (DepartmentItem.select().where(DepartmentItem.department == department,
+                                               DepartmentItem.retired.is_null())
+                 .order_by(DepartmentItem.source_doc, DepartmentItem.key, DepartmentItem.kind, DepartmentItem.seq)):
+        items.setdefault(item.kind, []).append(item.text)
+        source = f"{item.source_doc} {item.source_section}".strip()
+        if source not in sources:
+            sources.append(source)
+    lines = sum(len(v) for v in items.values())
+    row = DepartmentRow(department.id, department.name_zh, department.name_en, department.local_note, lines)
+    return DepartmentDetail(row, sources, items["duty"], items["standard"], items["appraisal"])
 
 
 def list_positions() -> list[PositionRow]:

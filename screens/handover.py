@@ -34,6 +34,15 @@ class HandoverScreen(DutyScreen):
         Binding("escape", "app.pop_screen", "Back", id="handover-back"),
     ]
     ROLE_ACTIONS = {"close_shift": "log.handover", "countersign": "log.handover"}
+    # The report as a page of a handover book at 80×24: headings without the Markdown
+    # widget's roomy margins, so the shift's entries are on the first screen.
+    DEFAULT_CSS = """
+    #handover-report { margin: 0; padding: 0; }
+    #handover-report MarkdownH1 { margin: 0; padding: 0; content-align: left top; text-align: left; }
+    #handover-report MarkdownH2 { margin: 1 0 0 0; padding: 0; }
+    #handover-report MarkdownParagraph { margin: 0; }
+    #handover-report MarkdownBulletList { margin: 0; padding: 0; }
+    """
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -123,7 +132,8 @@ class HandoverScreen(DutyScreen):
             return str(path)
 
         self.app.push_screen(FormDialog(N_("Export the newest handover"),
-                                        [("path", N_("File (.md for Markdown, .txt for text)"), "handover.md")], export),
+                                        [("path", N_("File (.md for Markdown, .txt for text)"), str(Path.cwd() / "handover.md"))],
+                                        export),
                              self._exported)
 
     def _exported(self, path) -> None:

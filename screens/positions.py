@@ -1,4 +1,7 @@
-"""Positions: every position by department; type to filter, Enter for its duties and rules."""
+"""Positions: every position by department; type to filter, Enter for its duties and rules.
+
+A department whose documents give it duties of its own (部門職責) is a line of its own,
+under its heading: Enter shows them."""
 
 from __future__ import annotations
 
@@ -14,7 +17,8 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from models.positions import PositionDetail, PositionRow, list_positions, position_detail
+from models.positions import (DepartmentDetail, DepartmentRow, PositionDetail, PositionRow, department_detail,
+                              list_departments, list_positions, position_detail)
 from tui.base import DutyScreen
 from tui.i18n import N_, _, pick
 from tui.text import cell_pad, number, plain
@@ -33,6 +37,7 @@ class PositionsScreen(DutyScreen):
     def __init__(self):
         super().__init__()
         self.rows: list[PositionRow] = []
+        self.departments: list[DepartmentRow] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -42,14 +47,14 @@ class PositionsScreen(DutyScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.fetch(list_positions, then=self.show_rows)
+        self.reload()
 
     def reload(self) -> None:
-        self.fetch(list_positions, then=self.show_rows)
+        self.fetch(_everything, then=self.show_rows)
 
-    def show_rows(self, rows: list[PositionRow]) -> None:
+    def show_rows(self, found: tuple[list[DepartmentRow], list[PositionRow]]) -> None:
         first_load = not self.rows
-        self.rows = rows
+        self.departments, self.rows = found
         self.refill()
         if first_load:
             self.query_one(OptionList).focus()
@@ -57,21 +62,33 @@ class PositionsScreen(DutyScreen):
     def refill(self) -> None:
         text = self.query_one(Input).value
         options: list[Option] = []
-        department = None
         width = max(20, self.size.width - 4)
         zh_w = 26
         en_w = max(10, width - zh_w - 12)
+        by_department: dict[int, list[PositionRow]] = {}
         for row in self.rows:
-            if text and not row.matches(text):
+            by_department.setdefault(row.department_id, []).append(row)
+        for dept in self.departments:
+            own = dept.lines and (not text or dept.matches(text))
+            rows = [r for r in by_department.get(dept.id, []) if not text or r.matches(text) or dept.matches(text)]
+            if not own and not rows:
                 continue
-            if row.department_zh != department:
-                department = row.department_zh
-                label = pick(row.department_zh, row.department_en)
-                other = row.department_en if label == row.department_zh else row.department_zh
-                head = plain(f"{label} · {other}", style="bold")
-                if row.department_note:
-                    head.append(" " + _("(local choice)"), style="yellow")
-                options.append(Option(head, disabled=True))
+            label = pick(dept.name_zh, dept.name_en)
+            other = dept.name_en if label == dept.name_zh else dept.name_zh
+            head = plain(f"{label} · {other}", style="bold")
+            if dept.local_note:
+                head.append(" " + _("(local choice)"), style="yellow")
+            options.append(Option(head, disabled=True))
+            if own:
+                line = Text("  ")
+                line.append(plain(cell_pad(_("the department's own duties"), zh_w + en_w), style="italic"))
+                line.append(" " + _("{count} lines").format(count=dept.lines), style="dim")
+                options.append(Option(line, id=f"department-{dept.id}"))
+            self._position_options(options, rows, zh_w, en_w)
+        self._show_options(options, text)
+
+    def _position_options(self, options: list[Option], rows: list[PositionRow], zh_w: int, en_w: int) -> None:
+        for row in rows:
             line = Text("  ")
             line.append(plain(cell_pad(row.title_zh, zh_w)))
             line.append(plain(cell_pad(row.title_en, en_w), style="italic"))
@@ -79,6 +96,8 @@ class PositionsScreen(DutyScreen):
             if row.local_note:
                 line.append(" " + _("(local choice)"), style="yellow")
             options.append(Option(line, id=str(row.id)))
+
+    def _show_options(self, options: list[Option], text: str) -> None:
         olist = self.query_one(OptionList)
         olist.clear_options()
         olist.add_options(options)
@@ -99,7 +118,7 @@ class PositionsScreen(DutyScreen):
 
     @on(OptionList.OptionSelected, "#position-list")
     def option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.open_position(int(event.option.id))
+        self.open_line(event.option.id)
 
     def on_key(self, event) -> None:
         filter_input = self.query_one(Input)
@@ -126,7 +145,13 @@ class PositionsScreen(DutyScreen):
             return
         option = olist.get_option_at_index(olist.highlighted)
         if option.id is not None:
-            self.open_position(int(option.id))
+            self.open_line(option.id)
+
+    def open_line(self, option_id: str) -> None:
+        if option_id.startswith("department-"):
+            self.fetch(department_detail, int(option_id.removeprefix("department-")), then=self._show_department)
+        else:
+            self.open_position(int(option_id))
 
     def open_position(self, position_id: int) -> None:
         self.fetch(position_detail, position_id, then=self._show_detail)
@@ -135,8 +160,49 @@ class PositionsScreen(DutyScreen):
         if detail is not None:
             self.app.push_screen(PositionDetailScreen(detail))
 
+    def _show_department(self, detail: DepartmentDetail | None) -> None:
+        if detail is not None:
+            self.app.push_screen(DepartmentDetailScreen(detail))
+
     def palette_commands(self):
         return [(N_("Filter positions"), self.action_filter, N_("Type part of a title"))]
+
+
+def _everything() -> tuple[list[DepartmentRow], list[PositionRow]]:
+    return list_departments(), list_positions()
+
+
+class DepartmentDetailScreen(DutyScreen):
+    """A department's own duties, standards and appraisal points, as its documents give them."""
+
+    TITLE_MSGID = "Positions"
+
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="department-back")]
+
+    def __init__(self, detail: DepartmentDetail):
+        super().__init__()
+        self.detail = detail
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="position-detail"):
+            row = self.detail.row
+            head = plain(pick(row.name_zh, row.name_en), style="bold")
+            head.append("  " + _("the department's own duties"), style="italic")
+            head.append(plain("\n" + _("documents: {sources}").format(sources="; ".join(self.detail.sources)),
+                              style="dim"))
+            if row.local_note:
+                head.append(plain("\n" + _("Local choice: {note}").format(note=row.local_note), style="yellow"))
+            yield Static(head, id="position-heading")
+            for title, items in ((_("Duties"), self.detail.duties), (_("Standards"), self.detail.standards),
+                                 (_("Appraisal points"), self.detail.appraisal)):
+                if items:
+                    yield Static(title, classes="section-title")
+                    yield Static(numbered(items))
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(VerticalScroll).focus()
 
 
 def source_tag(row: PositionRow) -> str:

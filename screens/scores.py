@@ -24,6 +24,7 @@ from models.score_access import PEER
 from models.score_review import PeriodInfo, PeriodResults, ResultRow, default_period, list_periods, period_results
 from models.scoresheets import open_period
 from models.session import current_actor
+from tui.ask import Ask
 from tui.base import DutyScreen
 from tui.i18n import N_, _, is_zh, pick
 from tui.linetable import Column, LineTable
@@ -276,15 +277,24 @@ class ScoresScreen(DutyScreen):
         key = self.results.period.key
         zh = is_zh()
 
+        csv_path = Path.cwd() / f"scores-{key}.csv"
+        xlsx_path = Path.cwd() / f"scores-{key}.xlsx"
+
         def work():
-            csv_path = Path.cwd() / f"scores-{key}.csv"
-            xlsx_path = Path.cwd() / f"scores-{key}.xlsx"
             csv_path.write_text(results_csv(key, _, zh), encoding="utf-8-sig")
             xlsx_path.write_bytes(results_xlsx(key, _, zh))
             return csv_path, xlsx_path
 
-        self.fetch(work, then=lambda paths: self.notify(
-            _("Saved {csv} and {xlsx}.").format(csv=paths[0], xlsx=paths[1]), timeout=8), group="write", exclusive=False)
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.fetch(work, then=lambda paths: self.notify(
+                    _("Saved {csv} and {xlsx}.").format(csv=paths[0], xlsx=paths[1]), timeout=8),
+                    group="write", exclusive=False)
+
+        # Where the files go is said before anything is written (the current folder may surprise).
+        self.app.push_screen(Ask(_("Export {period} into {folder}?").format(period=key, folder=Path.cwd()),
+                                 f"{csv_path.name} · {xlsx_path.name}", yes=_("Enter: write"), no=_("Esc: cancel")),
+                             answered)
 
     # keys a role may not use are not offered at all (DutyScreen.check_action)
     ROLE_ACTIONS = {"open_period": "scores.period", "propose": "scores.confirm", "export": "scores.export"}

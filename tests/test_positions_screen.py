@@ -32,3 +32,26 @@ async def test_filter_and_open_shows_rules(seeded_db, make_app):
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, PositionsScreen)
+
+
+async def test_a_departments_own_duties_open_from_its_heading(seeded_db, make_app):
+    """㈡会计核算中心 of document 001 gives the department duties, not a position's."""
+    from screens.positions import DepartmentDetailScreen
+
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("f5")
+        await settle(app, pilot)
+        await pilot.press(*"Accounting")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Accounting Centre" in text and "the department's own duties" in text and "2 lines" in text
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, DepartmentDetailScreen)
+        text = screen_text(app)
+        assert "会计核算中心" in text and "Duties" in text and "认真贯彻执行国家的经济政策" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, PositionsScreen)

@@ -12,12 +12,17 @@ from tui.app import DutyApp
 from tui.workspaces import WORKSPACES
 
 
-async def test_a_new_database_stays_empty_and_asks_for_its_administrator(tmp_path, monkeypatch):
+async def test_a_new_database_stays_empty_and_asks_for_its_administrator(tmp_path, monkeypatch, _seeded_template):
     """``duty --db /srv/duty/duty.db`` as in the README's deployment: nothing invented."""
+    import cysqlite
+
+    template = cysqlite.Connection(str(_seeded_template))
+    seeded_positions = template.execute("SELECT count(*) FROM position WHERE retired IS NULL").fetchone()[0]
+    template.close()
     monkeypatch.setattr(DutyApp, "run", lambda self: None)
     assert cli.main(["--db", str(tmp_path / "live.db")]) == 0
     assert not Person.select().exists() and accounts.demo_pin() is None and accounts.demo_as_of() is None
-    assert Position.select().count() == 62  # the documents' positions are there to staff
+    assert Position.select().count() == seeded_positions  # the documents' positions are there to staff
     app = DutyApp(lang="en", actor=None)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)

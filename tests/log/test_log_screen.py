@@ -120,6 +120,9 @@ async def test_emergency_banner_until_a_lead_acknowledges(office, make_app):
         await type_line(pilot, "e: @仓库 smoke alarm in the store")
         await pilot.press("enter")
         await settle(app, pilot)
+        assert isinstance(app.screen, Ask)  # a new post: asked once
+        await pilot.press("enter")
+        await settle(app, pilot)
         await pilot.press("escape")
         await settle(app, pilot)
         assert "EMERGENCY #1" in screen_text(app)
