@@ -194,11 +194,7 @@ class DepartmentDetailScreen(DutyScreen):
             if row.local_note:
                 head.append(plain("\n" + _("Local choice: {note}").format(note=row.local_note), style="yellow"))
             yield Static(head, id="position-heading")
-            for title, items in ((_("Duties"), self.detail.duties), (_("Standards"), self.detail.standards),
-                                 (_("Appraisal points"), self.detail.appraisal)):
-                if items:
-                    yield Static(title, classes="section-title")
-                    yield Static(numbered(items))
+            yield from line_sections(self.detail)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -226,12 +222,7 @@ class PositionDetailScreen(DutyScreen):
         yield Header()
         with VerticalScroll(id="position-detail"):
             yield Static(self._heading(), id="position-heading")
-            for title, items in ((_("Duties"), self.detail.duties),
-                                 (_("Standards"), self.detail.standards),
-                                 (_("Appraisal points"), self.detail.appraisal)):
-                if items:
-                    yield Static(title, classes="section-title")
-                    yield Static(numbered(items))
+            yield from line_sections(self.detail)
             if self.detail.rules:
                 yield Static(_("Deduction and bonus rules"), classes="section-title")
                 yield Static(rules_table(self.detail))
@@ -258,6 +249,15 @@ class PositionDetailScreen(DutyScreen):
         if self.detail.period:
             text.append("\n" + _("Appraisal period: {period}").format(period=_(PERIOD_NAMES.get(self.detail.period, self.detail.period))))
         return text
+
+
+def line_sections(detail: PositionDetail | DepartmentDetail):
+    """The duties, standards and appraisal points a document gives, each a numbered section."""
+    for title, items in ((_("Duties"), detail.duties), (_("Standards"), detail.standards),
+                         (_("Appraisal points"), detail.appraisal)):
+        if items:
+            yield Static(title, classes="section-title")
+            yield Static(numbered(items))
 
 
 def numbered(items: list[str]) -> Table:
