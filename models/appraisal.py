@@ -9,7 +9,6 @@ for the same reason, and keep the duty fact behind them (``duty_fact``, ``source
 
 from __future__ import annotations
 
-import datetime as dt
 
 import peewee as pw
 

@@ -3,7 +3,8 @@
 SQLite triggers on every table write one ``audit_event`` row per inserted, changed or
 deleted row, so no write path can forget it. The actor comes from two SQL functions
 registered on every connection (``duty_actor_id()``, ``duty_actor_name()``) that read the
-signed-in person of this process, and ``duty_now()``, the desk's clock (``models.clock``). A connection without them (the sqlite3 shell) cannot
+signed-in person of this process, and ``duty_now()``, the desk's clock (``models.clock``).
+A connection without them (the sqlite3 shell) cannot
 write to an audited table at all, which is what we want on a shared database.
 
 A migration that makes a new table calls ``install(db, "table")`` (or ``install_all(db)``);
@@ -30,7 +31,7 @@ from .base import BaseModel
 from .db import db
 from .sql_functions import _actor_id, _actor_name, recorded_as, register_sql_functions  # noqa: F401
 from .errors import N_
-from .session import current_actor, require
+from .session import require
 from . import clock
 
 ACTIONS = ("insert", "update", "delete")

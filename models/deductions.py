@@ -9,7 +9,6 @@ adjustments count in the score.
 
 from __future__ import annotations
 
-import datetime as dt
 
 from .appraisal import Adjustment
 from .audit import bulk

@@ -104,7 +104,8 @@ def report_markdown(d: HandoverDraft, note: str = "", t: Callable[[str], str] = 
     if note.strip():
         lines += [f"## {t(N_('Note from the outgoing lead'))}", "", md(note), ""]
     lines += [f"## {t(N_('Emergencies not yet acknowledged'))}", ""]
-    lines += [f"- #{e.seq} {e.at:%m-%d %H:%M} {md(e.post)} {md(e.text)}" for e in d.emergencies] or [f"- {t(N_('none'))}"]
+    none = [f"- {t(N_('none'))}"]
+    lines += [f"- #{e.seq} {e.at:%m-%d %H:%M} {md(e.post)} {md(e.text)}" for e in d.emergencies] or none
     lines += ["", f"## {t(N_('Open follow-ups (carried over)'))}", ""]
     for f in d.followups:
         mark = f" **{t(N_('OVERDUE'))}**" if f.overdue(at_now) else ""
@@ -112,7 +113,7 @@ def report_markdown(d: HandoverDraft, note: str = "", t: Callable[[str], str] = 
     if not d.followups:
         lines.append(f"- {t(N_('none'))}")
     lines += ["", f"## {t(N_('Expenses waiting for approval'))}", ""]
-    lines += [f"- #{e.seq} {_money(e.amount_cents)} {md(e.text)} ({md(e.author)})" for e in d.expenses] or [f"- {t(N_('none'))}"]
+    lines += [f"- #{e.seq} {_money(e.amount_cents)} {md(e.text)} ({md(e.author)})" for e in d.expenses] or none
     counts = d.counts()
     patrols = [e for e in d.entries if e.category == "patrol"]
     lines += ["", f"## {t(N_('Entries of the shift'))} ({len(d.entries)})", ""]

@@ -30,7 +30,8 @@ def standard_shift(at: dt.datetime) -> ShiftInfo:
     day_start = dt.datetime.combine(at.date(), DAY_START)
     if at < day_start:
         day_start -= dt.timedelta(days=1)
-    start = day_start if at < day_start + dt.timedelta(hours=SHIFT_HOURS) else day_start + dt.timedelta(hours=SHIFT_HOURS)
+    half = dt.timedelta(hours=SHIFT_HOURS)
+    start = day_start if at < day_start + half else day_start + half
     kind = "day" if start.time() == DAY_START else "night"
     return ShiftInfo(start, start + dt.timedelta(hours=SHIFT_HOURS), f"{start:%Y-%m-%d} {kind}")
 

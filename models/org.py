@@ -4,7 +4,6 @@ Chinese text is stored as the source document writes it; ``source_doc`` and
 ``source_section`` say where each position was read from.
 """
 
-import datetime
 
 import peewee as pw
 

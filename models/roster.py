@@ -572,7 +572,8 @@ def add_leave(person_id: int, first_day: dt.date, last_day: dt.date, kind: str =
 def add_holiday(day: dt.date, name_zh: str, name_en: str = "") -> int:
     require("roster.edit")
     return (Holiday.insert(day=day, name_zh=_text(name_zh, "name_zh"), name_en=name_en or "")
-            .on_conflict(conflict_target=[Holiday.day], update={Holiday.name_zh: name_zh, Holiday.name_en: name_en or ""})
+            .on_conflict(conflict_target=[Holiday.day],
+                         update={Holiday.name_zh: name_zh, Holiday.name_en: name_en or ""})
             .execute())
 
 

@@ -342,7 +342,7 @@ def _rows(plan: _Plan, skips, taken, leave, author: int | None, report: Generate
                 if off_days and (pid, day) in off_days:
                     report.skipped += 1
                     continue
-                if pid in leave and any(f <= day <= l for f, l in leave[pid]):
+                if pid in leave and any(first <= day <= last for first, last in leave[pid]):
                     report.on_leave += 1
                     continue
                 mine = taken.get(pid)

@@ -1,9 +1,9 @@
 """Exports: a period's results as CSV or XLSX, a person's form as printable text or HTML.
 
-The XLSX file is written with the standard library (``zipfile`` and a minimal
-SpreadsheetML workbook with inline strings): four small XML parts are all a spreadsheet
-program needs, and no new dependency is worth that. Headings are msgids passed through the
-caller's ``t`` (the interface's translator), so models stay free of interface code.
+The XLSX file is written by XlsxWriter (write-only, no dependencies of its own); stored
+text is only ever written as a string cell, so it is never a formula. Headings are msgids
+passed through the caller's ``t`` (the interface's translator), so models stay free of
+interface code.
 
 Exports are a supervisor's or an administrator's (``scores.export``); anyone may print
 their own form. Each function here checks, whoever calls it.
@@ -14,10 +14,11 @@ from __future__ import annotations
 import html
 import io
 import unicodedata
-import zipfile
 from typing import Callable
-from xml.sax.saxutils import escape
 
+import xlsxwriter
+
+from . import clock
 from .appraisal import STATE_NAMES
 from .errors import N_
 from .score_access import FULL, NOT_YOURS, require_export
@@ -62,62 +63,35 @@ def results_csv(period_key: str, t: Translate = _same, zh: bool = False) -> str:
 
 # ---- XLSX -----------------------------------------------------------------------------------
 
-_CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
-<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
-<Default Extension="xml" ContentType="application/xml"/>
-<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>
-<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>
-</Types>"""
-_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
-<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>
-</Relationships>"""
-_WORKBOOK = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">
-<sheets><sheet name="{name}" sheetId="1" r:id="rId1"/></sheets>
-</workbook>"""
-_WORKBOOK_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
-<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>
-</Relationships>"""
+_SHEET_NAME_FORBIDDEN = set('[]:*?/\\')
 
 
-def _column(n: int) -> str:
-    name = ""
-    n += 1
-    while n:
-        n, rest = divmod(n - 1, 26)
-        name = chr(65 + rest) + name
-    return name
+def _sheet_name(name: str) -> str:
+    """A worksheet name Excel accepts: at most 31 characters, none of []:*?/\\, no apostrophe at an end."""
+    kept = "".join(ch for ch in printable(name) if ch not in _SHEET_NAME_FORBIDDEN)[:31].strip("'")
+    return kept or "Sheet1"
 
 
 def xlsx_bytes(rows: list[list], sheet_name: str = "Sheet1") -> bytes:
-    """A one-sheet workbook: numbers as numbers, everything else as inline strings."""
-    lines = []
-    for r, row in enumerate(rows, 1):
-        cells = []
+    """A one-sheet workbook: numbers as numbers, everything else as string cells.
+
+    Text goes through ``write_string`` only, never ``write``: a string cell is never a formula,
+    so a stored name that starts with ``=`` stays the name it is.
+    """
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False,
+                                            "strings_to_formulas": False, "strings_to_urls": False})
+    workbook.set_properties({"created": clock.now_utc()})  # the one clock, not the library's own
+    sheet = workbook.add_worksheet(_sheet_name(sheet_name))
+    for r, row in enumerate(rows):
         for c, value in enumerate(row):
-            ref = f"{_column(c)}{r}"
             if isinstance(value, bool) or value is None or value == "":
                 continue
             if isinstance(value, (int, float)):
-                cells.append(f'<c r="{ref}"><v>{value:g}</v></c>')
-            else:
-                text = escape(printable(str(value), multiline=True))  # XML 1.0 allows no control characters
-                cells.append(f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>')
-        lines.append(f'<row r="{r}">{"".join(cells)}</row>')
-    sheet = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-             '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-             f'<sheetData>{"".join(lines)}</sheetData></worksheet>')
-    buffer = io.BytesIO()
-    safe_name = escape("".join(ch for ch in sheet_name if ch not in '[]:*?/\\')[:31] or "Sheet1", {'"': "&quot;"})
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", _CONTENT_TYPES)
-        z.writestr("_rels/.rels", _RELS)
-        z.writestr("xl/workbook.xml", _WORKBOOK.format(name=safe_name))
-        z.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
-        z.writestr("xl/worksheets/sheet1.xml", sheet)
+                sheet.write_number(r, c, value)
+            else:  # XML 1.0 allows no control characters: shown as symbols, as everywhere else
+                sheet.write_string(r, c, printable(str(value), multiline=True))
+    workbook.close()
     return buffer.getvalue()
 
 
@@ -184,7 +158,8 @@ def form_text(d: SheetDetail, t: Translate = _same, zh: bool = False) -> str:
                  [f"{score}/{max_points:g}" if score else f"  /{max_points:g}"], [total_text if n == 0 else ""]]
         height = max(len(c) for c in cells)
         for line in range(height):
-            out.append("| " + " | ".join(_pad(c[line] if line < len(c) else "", w) for c, w in zip(cells, widths)) + " |")
+            out.append("| " + " | ".join(_pad(c[line] if line < len(c) else "", w) for c, w in zip(cells, widths))
+                       + " |")
         out.append(rule)
     for a in d.adjustments:
         if a.status == "confirmed":
@@ -224,7 +199,8 @@ def form_html(d: SheetDetail, t: Translate = _same, zh: bool = False) -> str:
         for a in d.adjustments if a.status == "confirmed")
     score = f"{d.total.score:.1f}" if d.total.criteria_rated else "—"
     return printable(f"""<!doctype html>
-<html lang="{'zh-CN' if zh else 'en'}"><head><meta charset="utf-8"><title>{e(t(N_('Appraisal form')))} {e(d.name)} {e(d.period_key)}</title>
+<html lang="{'zh-CN' if zh else 'en'}"><head><meta charset="utf-8">
+<title>{e(t(N_('Appraisal form')))} {e(d.name)} {e(d.period_key)}</title>
 <style>
 body {{ font-family: sans-serif; margin: 2em; }}
 table {{ border-collapse: collapse; width: 100%; }}
@@ -242,6 +218,7 @@ td.num {{ text-align: center; white-space: nowrap; }}
 <ul>{adjustments}</ul>
 <p>{e(t(N_('Deductions')))}: -{d.total.deductions:g} &nbsp; {e(t(N_('Bonuses')))}: +{d.total.bonuses:g}</p>
 <p class=result>{e(t(N_('Score')))}: <b>{score}</b> &nbsp; {e(t(N_('Band')))}: <b>{e(band)}</b></p>
-<p>{e(t(N_('Signature of the person appraised')))}: ____________ &nbsp; {e(t(N_('Signature of the supervisor')))}: ____________</p>
+<p>{e(t(N_('Signature of the person appraised')))}: ____________ &nbsp;
+{e(t(N_('Signature of the supervisor')))}: ____________</p>
 </body></html>
 """, multiline=True)

@@ -17,6 +17,7 @@ from .appraisal import (LOCKED, Adjustment, AppraisalPeriod, Rating, Scoresheet,
                         decode_bands)
 from .db import db
 from .errors import N_, DutyError
+from .log_chain import stamp
 from .org import Department, Person, Position, Rule
 from .periods import parse
 from .score_access import FULL, PEER, access_to, peer_sheets, require_person, sees_all, viewer
@@ -459,6 +460,15 @@ class Evidence:
     calls: tuple[tuple[str, object], ...]
 
 
+@dataclass(frozen=True)
+class PatrolSlot:
+    """A patrol that was due and never came: the log opens at the entries around it."""
+
+    post: str
+    due_at: dt.datetime
+    entry_id: int | None  # the last entry at or before the slot (the first after, if none)
+
+
 def evidence_for(source: str, ref_id: int | None, occurred_at: dt.datetime | None) -> Evidence | None:
     """The log entry or roster record behind a fact of *source*; None when there is none
     (added by hand) or the record behind it is gone."""
@@ -472,9 +482,26 @@ def evidence_for(source: str, ref_id: int | None, occurred_at: dt.datetime | Non
         return Evidence("log", (("show_entry", row[0]),)) if row else None
     if source in ("roster", "checkin"):  # ref_id is the assignment (a no-show, a late check-in)
         return Evidence("roster", (("show_assignment", ref_id),) + ((("show_day", day),) if day else ()))
-    if day is not None:  # a missed patrol or handover has no entry: who was on duty that day
+    if source == "patrol":  # ref_id is the missed_patrol row: the log around the slot
+        slot = _patrol_slot(ref_id)
+        if slot is not None:
+            return Evidence("log", (("show_patrol_slot", slot),))
+    if day is not None:  # a handover (or a slot whose record is gone): who was on duty that day
         return Evidence("roster", (("show_day", day),))
     return None
+
+
+def _patrol_slot(missed_id: int) -> PatrolSlot | None:
+    row = db.execute_sql("SELECT r.post, m.due_at FROM missed_patrol m JOIN patrol_rule r ON r.id = m.rule_id "
+                         "WHERE m.id = ?", (missed_id,)).fetchone()
+    due = _datetime(row[1]) if row else None
+    if due is None:
+        return None
+    moment = stamp(due)
+    near = (db.execute_sql("SELECT id FROM log_entry WHERE at <= ? ORDER BY at DESC, seq DESC LIMIT 1",
+                           (moment,)).fetchone()
+            or db.execute_sql("SELECT id FROM log_entry WHERE at > ? ORDER BY at, seq LIMIT 1", (moment,)).fetchone())
+    return PatrolSlot(row[0], due, near[0] if near else None)
 
 
 # ---- duty check ---------------------------------------------------------------------------

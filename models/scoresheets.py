@@ -7,7 +7,6 @@ reviewed. Every step is a ``SheetEvent``; every change to a locked sheet is refu
 
 from __future__ import annotations
 
-import datetime as dt
 
 from .appraisal import (LOCKED, STATE_NAMES, AppraisalPeriod, Rating, Scoresheet, SheetEvent,
                         SheetItem, encode_bands)
@@ -97,7 +96,8 @@ def open_period(key: str, scope: str = "matching") -> tuple[int, int]:
     span = parse(key)
     if scope not in SCOPES:
         raise ValueError(f"unknown scope {scope!r}")
-    with bulk(("scoresheet", "appraisal_period", "sheet_item", "adjustment"), what="open period", period=span.key, scope=scope) as summary:
+    tables = ("scoresheet", "appraisal_period", "sheet_item", "adjustment")
+    with bulk(tables, what="open period", period=span.key, scope=scope) as summary:
         period, _created = AppraisalPeriod.get_or_create(
             key=span.key, defaults={"kind": span.kind, "starts": span.starts, "ends": span.ends,
                                     "opened_by": actor.id, "opened_at": clock.now()})

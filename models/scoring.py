@@ -110,7 +110,8 @@ def clamp(value: float, low: float, high: float) -> float:
     return max(low, min(high, value))
 
 
-def band_for(score: float | None, bands: list[tuple[str, str, float]] | tuple = DEFAULT_BANDS) -> tuple[str, str] | None:
+def band_for(score: float | None,
+             bands: list[tuple[str, str, float]] | tuple = DEFAULT_BANDS) -> tuple[str, str] | None:
     """The (name_zh, name_en) of the highest band whose minimum the score reaches."""
     if score is None:
         return None

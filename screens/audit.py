@@ -11,10 +11,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import DataTable, Header, Input, Select, Static
 
 from models import audit
 from models.audit import ACTION_NAMES, Event
+from tui.footer import DeskFooter
 from tui.base import DutyModal, DutyScreen
 from tui.i18n import N_, _, error_text
 from tui.text import plain
@@ -43,7 +44,7 @@ class AuditScreen(DutyScreen):
                          id="audit-action", compact=True)
         yield DataTable(id="audit-table-view", cursor_type="row", zebra_stripes=True)
         yield Static("", id="audit-status", classes="hint")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.query_one(DataTable).add_columns(_("When"), _("Who"), _("What"), _("Change"))

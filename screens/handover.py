@@ -13,11 +13,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Markdown, Static
+from textual.widgets import Header, Markdown, Static
 
 from models import handover
 from models.errors import N_, DutyError
 from models.session import current_actor
+from tui.footer import DeskFooter
 from tui.base import DutyScreen
 from tui.i18n import _, pick
 from tui.text import plain
@@ -51,7 +52,7 @@ class HandoverScreen(DutyScreen):
             # Rendered, not raw "# …"/"**…**": report_markdown escapes the stored text in it,
             # so an entry's words never become headings, emphasis or links.
             yield Markdown("", id="handover-report", open_links=False)
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.query_one(VerticalScroll).focus()
@@ -96,7 +97,8 @@ class HandoverScreen(DutyScreen):
             report = handover.report_markdown(d, values["note"], t=_, name=pick)
             return handover.close_shift(values["note"], report=report)
 
-        self.app.push_screen(FormDialog(N_("Close the shift"), [("note", N_("A note for the incoming shift"), "")], close,
+        fields = [("note", N_("A note for the incoming shift"), "")]
+        self.app.push_screen(FormDialog(N_("Close the shift"), fields, close,
                                         hint=N_("The report is kept as drafted; the incoming lead countersigns it.")),
                              self._shift_closed)
 
@@ -132,7 +134,8 @@ class HandoverScreen(DutyScreen):
             return str(path)
 
         self.app.push_screen(FormDialog(N_("Export the newest handover"),
-                                        [("path", N_("File (.md for Markdown, .txt for text)"), str(Path.cwd() / "handover.md"))],
+                                        [("path", N_("File (.md for Markdown, .txt for text)"),
+                                          str(Path.cwd() / "handover.md"))],
                                         export),
                              self._exported)
 

@@ -10,10 +10,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Header, Input, Label, Static
 
 from models import accounts
 from models.session import ROLE_NAMES, current_actor
+from tui.footer import DeskFooter
 from tui.base import DutyScreen
 from tui.i18n import _, error_text
 from tui.text import plain
@@ -41,7 +42,7 @@ class LockScreen(DutyScreen):
             yield Label(_("PIN"))
             yield Input(placeholder=_("PIN, then Enter"), password=True, id="lock-pin", compact=True)
             yield Label("", id="lock-error", classes="error")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.query_one("#lock-pin", Input).focus()

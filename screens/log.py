@@ -17,14 +17,15 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 from textual.widgets.input import Selection
 
 from models import followups, log_entries, log_forms, log_query
 from models.errors import DutyError
 from models.log_query import LogFilter, LogRow
+from tui.footer import DeskFooter
 from tui.base import DutyScreen
-from tui.i18n import N_, _, error_text, pick
+from tui.i18n import N_, _, error_text, ngettext, pick
 from tui.inputs import LineInput
 from tui.text import plain
 from tui.logview import PAGE, LogView, read_pages_around
@@ -99,6 +100,8 @@ class LogScreen(DutyScreen):
         self.filter = LogFilter()
         self.search_text = ""
         self._show_id: int | None = None  # show_entry's entry until the view is on it
+        self._show_note = ""  # what the status line says when it gets there (a missing patrol)
+        self._back_to: str | None = None  # the workspace that sent us here: Esc goes back to it
         self._read: _Read | None = None  # the newest read of the log, under way or done
         self._ready = False  # on_mount has run: the view can take rows
         self._suspended = False
@@ -116,7 +119,7 @@ class LogScreen(DutyScreen):
                        select_on_focus=False)
         search.display = False  # shown by "/"
         yield search
-        yield Footer()
+        yield DeskFooter()
 
     @property
     def view(self) -> LogView:
@@ -210,16 +213,34 @@ class LogScreen(DutyScreen):
                 self.view.shown = target
                 message = _("entry #{seq}").format(seq=target)
         self.view.set_source(total, seqs, cursor, pages)
+        if message and self._show_note:  # a patrol slot: named, with the entries before it too
+            self.view.centre()
+            message = ""
         self.show_status(message)
 
-    def show_entry(self, entry_id: int) -> None:
+    def show_entry(self, entry_id: int, note: str = "") -> None:
         """Jump to the entry *entry_id* and mark it (the score review shows a deduction's evidence).
 
         Safe right after ``switch_mode("log")``: a read already under way is replaced by one
         that goes to the entry; a filter that hides it is dropped.
         """
+        self._show_note = note
         self._show_id = entry_id
         self.reload()
+
+    def show_patrol_slot(self, slot) -> None:
+        """Open at the entries around a patrol that was due and never came, the slot named
+        in the status line (a missed patrol's evidence is the absence of an entry)."""
+        note = _("Patrol due at {post} {time} — missing").format(post=slot.post, time=f"{slot.due_at:%m-%d %H:%M}")
+        if slot.entry_id is None:  # an empty log: nothing to stand on, the line says it all
+            self._show_note = note
+            self.show_status()
+            return
+        self.show_entry(slot.entry_id, note)
+
+    def come_back_to(self, workspace: str) -> None:
+        """Esc returns to *workspace* (the scoresheet that opened this evidence), as it was."""
+        self._back_to = workspace
 
     def log_changed(self, entry_id: int) -> None:
         """An entry was written here (an amendment, a follow-up closed): show it."""
@@ -250,13 +271,15 @@ class LogScreen(DutyScreen):
             self.show_status(error_text(error))
 
     def show_status(self, message: str = "") -> None:
-        parts = [_("{count} entries").format(count=f"{self.view.total:,}")]
+        parts = [ngettext("{count} entry", "{count} entries", self.view.total).format(count=f"{self.view.total:,}")]
         if not self.filter.empty:
             parts.append(_("filtered"))
         if self.search_text:
             parts.append(_("search “{text}”").format(text=self.search_text))
         if message:
             parts.append(message)
+        if self._show_note:  # the evidence asked for stays named until Esc or the next jump
+            parts.append(self._show_note)
         # plain: the search words are typed text
         self.query_one("#log-status", Static).update(plain(" · ".join(parts)), layout=False)  # fixed height
 
@@ -374,7 +397,8 @@ class LogScreen(DutyScreen):
             ("text", N_("Only entries containing"), f.text),
         ]
         self.app.push_screen(FormDialog(N_("Filter the log"), fields, log_forms.build_filter,
-                                        hint=N_("Empty fields filter nothing. Enter moves on; Enter on the last applies.")),
+                                        hint=N_("Empty fields filter nothing. Enter moves on; "
+                                                "Enter on the last applies.")),
                              self._filtered)
 
     def _filtered(self, flt: LogFilter | None) -> None:
@@ -387,6 +411,12 @@ class LogScreen(DutyScreen):
         self.reload()
 
     def action_clear(self) -> None:
+        self._show_note = ""
+        if self._back_to is not None:  # evidence was shown: Esc goes back to where it was asked for
+            back, self._back_to = self._back_to, None
+            self.show_status()
+            self.app.switch_mode(back)
+            return
         self.filter = LogFilter()
         self.search_text = ""
         self.view.highlight = ""
@@ -400,7 +430,8 @@ class LogScreen(DutyScreen):
                 return None
             return log_query.seq_at(dt.datetime.combine(day, dt.time()))
 
-        self.app.push_screen(FormDialog(N_("Go to date"), [("day", N_("Date (2026-11-20, 11-20, today, yesterday)"), "")], go),
+        fields = [("day", N_("Date (2026-11-20, 11-20, today, yesterday)"), "")]
+        self.app.push_screen(FormDialog(N_("Go to date"), fields, go),
                              self._went)
 
     def _went(self, seq: int | None) -> None:
@@ -426,7 +457,8 @@ class LogScreen(DutyScreen):
         if row is None:
             return
         self.app.push_screen(
-            FormDialog(N_("Amend entry"), [("line", N_("The corrected entry (the original stays as written)"), row.text)],
+            FormDialog(N_("Amend entry"),
+                       [("line", N_("The corrected entry (the original stays as written)"), row.text)],
                        lambda v: log_entries.amend(row.id, v["line"]),
                        hint=N_("A correction is a new entry that points at the original.")),
             self._written)

@@ -79,7 +79,8 @@ class QuickEntry(DutyModal):
         with Vertical(id="quick-entry"):
             yield Static(_("New log entry"), classes="dialog-title")
             yield Label("", id="quick-category")
-            yield LineInput(id="quick-line", clear_on_submit=True, placeholder=_("14:05 p: @东门 what happened"), select_on_focus=False)
+            yield LineInput(id="quick-line", clear_on_submit=True, placeholder=_("14:05 p: @东门 what happened"),
+                            select_on_focus=False)
             yield Label("", id="quick-error", classes="error")
             yield Static(_("Enter saves · ↑↓ or p: v: t: f: s: e: m: h: x: o: · @post · !! emergency"),
                          id="quick-hint", classes="hint")

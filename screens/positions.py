@@ -14,13 +14,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets import Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from models.positions import (DepartmentDetail, DepartmentRow, PositionDetail, PositionRow, department_detail,
                               list_departments, list_positions, position_detail)
+from tui.footer import DeskFooter
 from tui.base import DutyScreen
-from tui.i18n import N_, _, pick
+from tui.i18n import N_, _, ngettext, pick
 from tui.text import cell_pad, number, plain
 
 PERIOD_NAMES = {"month": N_("monthly"), "quarter": N_("quarterly"), "half": N_("half-yearly"), "year": N_("yearly")}
@@ -44,7 +45,7 @@ class PositionsScreen(DutyScreen):
         yield Input(placeholder=_("Type to filter positions (Chinese or English)…"), id="position-filter",
                     select_on_focus=False)
         yield OptionList(id="position-list")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.reload()
@@ -82,7 +83,8 @@ class PositionsScreen(DutyScreen):
             if own:
                 line = Text("  ")
                 line.append(plain(cell_pad(_("the department's own duties"), zh_w + en_w), style="italic"))
-                line.append(" " + _("{count} lines").format(count=dept.lines), style="dim")
+                line.append(" " + ngettext("{count} line", "{count} lines", dept.lines).format(count=dept.lines),
+                            style="dim")
                 options.append(Option(line, id=f"department-{dept.id}"))
             self._position_options(options, rows, zh_w, en_w)
         self._show_options(options, text)
@@ -195,7 +197,7 @@ class DepartmentDetailScreen(DutyScreen):
                 head.append(plain("\n" + _("Local choice: {note}").format(note=row.local_note), style="yellow"))
             yield Static(head, id="position-heading")
             yield from line_sections(self.detail)
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.query_one(VerticalScroll).focus()
@@ -229,7 +231,7 @@ class PositionDetailScreen(DutyScreen):
             if self.detail.scheme:
                 yield Static(_("Appraisal scheme"), classes="section-title")
                 yield Static(scheme_view(self.detail))
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.query_one(VerticalScroll).focus()
@@ -247,7 +249,8 @@ class PositionDetailScreen(DutyScreen):
             if note:  # what no document states, chosen here: shown, never passed off as the text
                 text.append(plain("\n" + _("Local choice: {note}").format(note=note), style="yellow"))
         if self.detail.period:
-            text.append("\n" + _("Appraisal period: {period}").format(period=_(PERIOD_NAMES.get(self.detail.period, self.detail.period))))
+            period = _(PERIOD_NAMES.get(self.detail.period, self.detail.period))
+            text.append("\n" + _("Appraisal period: {period}").format(period=period))
         return text
 
 
@@ -285,7 +288,8 @@ def rules_table(detail: PositionDetail) -> Table:
             extra.append(_("cap {points}").format(points=number(rule.cap)))
         if rule.fine:
             extra.append(_("fine ¥{amount}").format(amount=number(rule.fine)))
-        table.add_row(str(rule.seq), plain(rule.fact), Text(points, style="red" if rule.kind == "deduction" else "green"),
+        colour = "red" if rule.kind == "deduction" else "green"
+        table.add_row(str(rule.seq), plain(rule.fact), Text(points, style=colour),
                       plain(rule.unit), plain(", ".join(extra)))
     return table
 

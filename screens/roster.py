@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.coordinate import Coordinate
-from textual.widgets import DataTable, Footer, Header, OptionList, Static
+from textual.widgets import DataTable, Header, OptionList, Static
 from textual.widgets.data_table import ColumnKey, RowKey
 from textual.widgets.option_list import Option
 
@@ -25,8 +26,9 @@ from models.errors import DutyError
 from models.safe_text import printable
 from models.roster_week import WeekView, week
 from models.session import PermissionDenied, current_actor, require
+from tui.footer import DeskFooter
 from tui.base import DutyScreen
-from tui.i18n import N_, _, error_text, pick
+from tui.i18n import N_, _, error_text, ngettext, pick
 from tui.text import cell_pad, plain
 
 from .roster_dialogs import (ChooseDuty, ExportDialog, FairnessDialog, LeaveDialog, PersonPicker, RotationDialog,
@@ -35,6 +37,9 @@ from models import clock
 
 WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
 SHORT = {"no_lead": N_("no lead"), "rest": N_("rest"), "leave": N_("leave"), "double": N_("double")}
+# the warnings panel's title at 80 columns: the kinds in a word each
+TITLE_SHORT = {"double": N_("double"), "no_lead": N_("no lead"), "short": N_("understaffed"), "rest": N_("rest"),
+               "leave": N_("leave")}
 LABEL_WIDTH = 6
 DAY_COLUMNS = tuple(f"day{n}" for n in range(7))  # by weekday, so a new week reuses the columns
 # action → what the signed-in person's role must allow (models.session.PERMISSIONS); roster
@@ -95,7 +100,7 @@ class RosterScreen(DutyScreen):
         yield DataTable(id="roster-grid", cursor_type="cell", zebra_stripes=False, show_row_labels=False)
         yield Static("", id="roster-message", classes="error")
         yield OptionList(id="roster-warnings")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.sub_title = _("Roster")
@@ -285,19 +290,30 @@ class RosterScreen(DutyScreen):
         line.append(f"{view.monday:%Y-%m-%d} – {sunday:%m-%d}  ", style="bold")
         line.append(plain(f"{pick(view.post.name_zh, view.post.name_en)} ({index}/{len(view.posts)})  "))
         if open_count:
-            line.append("⚠ " + _("{count} open").format(count=open_count), style=self._style("warning"))
+            line.append("⚠ " + ngettext("{count} open", "{count} open", open_count).format(count=open_count),
+                        style=self._style("warning"))
         else:
             line.append("✓ " + _("covered"), style=self._style("success"))
         bar = self.query_one("#roster-bar", Static)
         bar.update(line)
+
+    @staticmethod
+    def warnings_title(summary, room: int) -> str:
+        """"Warnings: no lead 1 · …", in short words when the long ones would be cut (80 columns)."""
+        full = _("Warnings") + (": " + " · ".join(f"{_(kind)} {n}" for kind, n in summary) if summary else "")
+        if cell_len(full) <= room:
+            return full
+        kind_of = {msgid: kind for kind, msgid in coverage.KINDS.items()}
+        short = _("Warnings") + ": " + " · ".join(f"{_(TITLE_SHORT.get(kind_of.get(msgid), msgid))} {n}"
+                                                  for msgid, n in summary)
+        return short if cell_len(short) <= room else _("Warnings") + f": {sum(n for _k, n in summary)}"
 
     def draw_panel(self) -> None:
         view = self.view
         panel = self.query_one("#roster-warnings", OptionList)
         self.panel = list(view.cover.warnings) if view.cover else []
         summary = coverage.summary(view.cover) if view.cover else []
-        panel.border_title = _("Warnings") + (": " + " · ".join(f"{_(kind)} {n}" for kind, n in summary)
-                                             if summary else "")
+        panel.border_title = self.warnings_title(summary, (panel.size.width or self.app.size.width) - 6)
         lines = [(w.accepted, w.text(_, pick)) for w in self.panel]
         if lines == self._panel_shown:
             return  # the same warnings as before: leave the list (and where it is) alone
@@ -446,7 +462,8 @@ class RosterScreen(DutyScreen):
         if not self.permitted("remove"):
             return
         self.with_duty(_("Remove whom?"), lambda d: self.fetch(
-            roster.remove, d.assignment_id, then=self.changed(_("{name} is off that shift.").format(name=d.person_name))))
+            roster.remove, d.assignment_id,
+            then=self.changed(_("{name} is off that shift.").format(name=d.person_name))))
 
     def action_toggle_role(self) -> None:
         if not self.permitted("toggle_role"):

@@ -141,7 +141,8 @@ class ShiftDialog(FormModal):
     ]
 
     def __init__(self, post: roster.PostRow):
-        super().__init__({"leads": "0", "officers": "1"}, _("Post: {post}").format(post=pick(post.name_zh, post.name_en)))
+        super().__init__({"leads": "0", "officers": "1"},
+                         _("Post: {post}").format(post=pick(post.name_zh, post.name_en)))
         self.post = post
 
     def work(self, values):
@@ -497,7 +498,8 @@ class FairnessDialog(DutyModal):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="roster-picker roster-wide", id="fairness"):
-            yield Static(_("Fairness {first} – {last}").format(first=self.first.isoformat(), last=self.last.isoformat()),
+            yield Static(_("Fairness {first} – {last}").format(first=self.first.isoformat(),
+                                                              last=self.last.isoformat()),
                          classes="dialog-title")
             yield Static(_("Loading…"), id="fairness-body")
             yield Static(_("Press Escape to close."), classes="hint")

@@ -7,14 +7,13 @@ colleagues they rate as a peer (the models decide which, and leave out what is n
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from models.appraisal import STATE_NAMES
 from models.deductions import propose_for_period
@@ -23,7 +22,7 @@ from models.score_export import results_csv, results_xlsx
 from models.score_access import PEER
 from models.score_review import PeriodInfo, PeriodResults, ResultRow, default_period, list_periods, period_results
 from models.scoresheets import open_period
-from models.session import current_actor
+from tui.footer import DeskFooter
 from tui.ask import Ask
 from tui.base import DutyScreen
 from tui.i18n import N_, _, is_zh, pick
@@ -31,7 +30,8 @@ from tui.linetable import Column, LineTable
 from models import clock
 
 SORTS = ("department", "score", "name", "state")
-SORT_NAMES = {"department": N_("by department"), "score": N_("by score"), "name": N_("by name"), "state": N_("by state")}
+SORT_NAMES = {"department": N_("by department"), "score": N_("by score"), "name": N_("by name"),
+              "state": N_("by state")}
 
 
 def load_period(period_id: int | None) -> tuple[list[PeriodInfo], PeriodResults | None]:
@@ -71,7 +71,7 @@ class ScoresScreen(DutyScreen):
         yield Static("", id="scores-head")
         yield Static("", id="scores-spread")
         yield LineTable(id="scores-table", zebra_stripes=True)
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.reload()
@@ -305,7 +305,8 @@ class ScoresScreen(DutyScreen):
             (N_("Sort the score table"), self.action_sort, N_("By department, score, name or state")),
             (N_("Earlier appraisal period"), lambda: self.action_period(-1), ""),
             (N_("Later appraisal period"), lambda: self.action_period(1), ""),
-            (N_("Propose deductions from duty facts"), self.action_propose, N_("Facts recorded since the period opened")),
+            (N_("Propose deductions from duty facts"), self.action_propose,
+             N_("Facts recorded since the period opened")),
             (N_("Open an appraisal period"), self.action_open_period, N_("Scoresheets for every person")),
             (N_("Export the period as CSV and XLSX"), self.action_export, N_("Into the current folder")),
         ]

@@ -8,15 +8,18 @@ nothing else); a person not allowed to see the sheet reads the refusal in its pl
 
 from __future__ import annotations
 
+import re
+
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from models import deductions, scoresheets
+from models.facts import FACT_CODES
 from models.appraisal import LOCKED, RATER_NAMES, STATE_NAMES, STATUS_NAMES
 from models.errors import DutyError
 from models.score_export import form_html, form_text
@@ -24,6 +27,7 @@ from models.score_access import FULL, PEER
 from models.score_review import AdjustmentView, Evidence, ItemView, SheetDetail, evidence_for, sheet_detail
 from models.scoring import round1
 from models.session import Actor, PermissionDenied, current_actor
+from tui.footer import DeskFooter
 from tui.ask import Ask
 from tui.base import DutyScreen
 from tui.i18n import N_, _, error_text, is_zh, pick
@@ -31,6 +35,15 @@ from tui.linetable import Column, LineTable
 from tui.text import cell_pad, number, plain
 
 from .score_dialogs import ManualDialog, PartsDialog, ReasonDialog, ScoreDialog, WeightsDialog
+
+# a fact's code stands in a note where the demo or a detector wrote it: people read its name
+_CODE = re.compile(r"\b(" + "|".join(sorted(FACT_CODES, key=len, reverse=True)) + r")\b")
+
+
+def readable(text: str) -> str:
+    """*text* with every fact code (``absent_from_post``) replaced by the fact's name."""
+    return _CODE.sub(lambda m: _(FACT_CODES[m.group(1)]), text or "")
+
 
 SOURCE_NAMES = {"roster": N_("roster"), "checkin": N_("check-in"), "log": N_("duty log"), "patrol": N_("patrol record"),
                 "handover": N_("handover"), "followup": N_("follow-up"), "manual": N_("added by hand")}
@@ -89,7 +102,7 @@ class SheetScreen(DutyScreen):
         yield Static("", id="sheet-adjust-title", classes="section-title")
         yield LineTable(id="sheet-adjustments")
         yield Static("", id="sheet-foot")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.reload()
@@ -235,7 +248,7 @@ class SheetScreen(DutyScreen):
         rows = []
         for a in d.adjustments:
             style = {"proposed": "bold", "rejected": "strike dim"}.get(a.status, "")
-            fact = f"{a.fact} — {a.reason}" if a.reason else a.fact  # why it was decided so
+            fact = readable(f"{a.fact} — {a.reason}" if a.reason else a.fact)  # why it was decided so
             rows.append((a.id, ((_(STATUS_NAMES[a.status]), style), (f"{a.signed:+g}", style), fact,
                                 self.evidence(a))))
         table.set_rows(rows)
@@ -382,7 +395,7 @@ class SheetScreen(DutyScreen):
         self.set_focus(table)
         table.move_cursor(table.cursor_row)  # scrolled into sight
         adj = self.current_adjustment()
-        self.notify(_("Highlighted: {fact}. Press the key again to decide it.").format(fact=adj.fact))
+        self.notify(_("Highlighted: {fact}. Press the key again to decide it.").format(fact=readable(adj.fact)))
         return None
 
     def next_proposed(self, after_id: int) -> None:
@@ -402,7 +415,7 @@ class SheetScreen(DutyScreen):
         adj = self.decision_target()
         if adj is None:
             return
-        self.run(deductions.confirm, adj.id, done=_("Confirmed: {fact}").format(fact=adj.fact),
+        self.run(deductions.confirm, adj.id, done=_("Confirmed: {fact}").format(fact=readable(adj.fact)),
                  then=lambda: self.next_proposed(adj.id))
 
     def action_reject(self) -> None:
@@ -412,10 +425,10 @@ class SheetScreen(DutyScreen):
 
         def answered(reason):
             if reason:
-                self.run(deductions.reject, adj.id, reason, done=_("Rejected: {fact}").format(fact=adj.fact),
+                self.run(deductions.reject, adj.id, reason, done=_("Rejected: {fact}").format(fact=readable(adj.fact)),
                          then=lambda: self.next_proposed(adj.id))
 
-        self.app.push_screen(ReasonDialog(_("Why is this deduction rejected?"), adj.fact), answered)
+        self.app.push_screen(ReasonDialog(_("Why is this deduction rejected?"), readable(adj.fact)), answered)
 
     def action_confirm_all(self) -> None:
         """C: confirm every proposed deduction in the list, after one question."""
@@ -508,7 +521,7 @@ class SheetScreen(DutyScreen):
         table.add_row(_("Items rated"), f"{t.criteria_rated}/{t.criteria_total}")
         table.add_row(_("Weighted items added up"), f"{t.rated:.2f}")
         for r in t.rules:
-            fact = next((a.fact for a in d.adjustments if a.rule_id == r.rule_id), "")
+            fact = next((readable(a.fact) for a in d.adjustments if a.rule_id == r.rule_id), "")
             line = f"{'-' if r.kind == 'deduction' else '+'}{number(r.applied)}"
             detail = f"{cell_pad(fact, 24)} {number(r.points)} × {number(r.count)}"
             if r.capped:
@@ -555,7 +568,8 @@ class SheetScreen(DutyScreen):
     def jump_to_evidence(self, adj: AdjustmentView) -> None:
         """Open the log entry or roster record behind a deduction, where that screen shows it."""
         if adj.source == "manual" or adj.ref_id is None:
-            self.notify(_("This one was added by hand: {note}").format(note=adj.note or adj.fact))
+            note = readable(adj.note or adj.fact)
+            self.notify(_("This one was added by hand: {note}").format(note=note), markup=False)
             return
         self.fetch(evidence_for, adj.source, adj.ref_id, adj.occurred_at,
                    then=lambda target: self.go_to_evidence(adj, target))
@@ -570,6 +584,7 @@ class SheetScreen(DutyScreen):
             return
 
         async def show() -> None:
+            here = app.current_mode
             await app.switch_mode(target.workspace)
             screen = app.screen
             for name, arg in target.calls:  # the other area's screen: only these, guarded
@@ -577,6 +592,9 @@ class SheetScreen(DutyScreen):
                 if callable(method):
                     try:
                         method(arg)
+                        back = getattr(screen, "come_back_to", None)
+                        if callable(back):  # Esc there returns here, to this sheet as it is
+                            back(here)
                     except Exception as exc:  # say so, do not crash
                         app.notify(error_text(exc), severity="error", markup=False)
                     return

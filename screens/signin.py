@@ -10,12 +10,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Header, Input, Label, OptionList, Static
+from textual.widgets import Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from models import accounts
 from models.accounts import StaffRow
 from models.session import ROLE_NAMES
+from tui.footer import DeskFooter
 from tui.base import DutyScreen
 from tui.i18n import _, error_text, pick
 from tui.text import cell_pad, plain
@@ -49,7 +50,7 @@ class SignInScreen(DutyScreen):
             yield Label(_("PIN again"), id="signin-repeat-label")
             yield Input(placeholder=_("The same PIN again"), password=True, id="signin-repeat", compact=True)
             yield Label("", id="signin-pin-error", classes="error")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self.reset()

@@ -10,11 +10,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Checkbox, DataTable, Header, Input, Label, Select, Static
 
 from models import accounts
 from models.accounts import StaffRow
 from models.session import ROLE_NAMES, ROLES, current_actor
+from tui.footer import DeskFooter
 from tui.base import DutyModal, DutyScreen
 from tui.i18n import N_, _, error_text, pick
 from tui.text import plain
@@ -41,7 +42,7 @@ class StaffScreen(DutyScreen):
                     select_on_focus=False, compact=True)
         yield DataTable(id="staff-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="staff-hint", classes="hint")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -24,7 +24,8 @@ from models.org import Person, Position
 from . import loader
 from models import clock
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
+            "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
 GIVEN = ("晓东", "海燕", "志强", "丽娟", "建华", "雪梅", "国庆", "文静", "子轩", "欣怡", "浩然", "梓涵",
          "立新", "春花", "宏伟", "秀英", "明辉", "玉兰", "俊杰", "婷婷", "伟", "敏", "静", "磊", "洋", "艳",
          "勇", "军", "杰", "娜", "涛", "超", "秀兰", "霞", "平", "刚", "桂英", "晨", "宇航", "思远")
@@ -88,7 +89,8 @@ def _staff(ctx: DemoContext) -> None:
     # Officers with point rules for duty facts (patrols, absence) make appraisal interesting.
     ruled = [positions[k] for k in ("001-timber-yard-accountant", "001-warehouse-director",
                                     "001-warehouse-deputy-director") if k in positions]
-    office = [pid for key, pid in positions.items() if key.startswith(("003-", "001-office"))] or list(positions.values())
+    office = ([pid for key, pid in positions.items() if key.startswith(("003-", "001-office"))]
+              or list(positions.values()))
     rows = []
     now = ctx.now
     for n, (name, role) in enumerate(zip(invented_names(ctx.people, ctx.rng), role_plan(ctx.people))):
@@ -119,7 +121,10 @@ def build(people: int = 30, days: int = 28, seed: int = 7, today: dt.date | None
     ctx = DemoContext(people=people, days=days, today=today, rng=random.Random(seed))
     steps = ["seed.loader", "staff", *STEPS]
     tell = progress or (lambda step, done, total: None)  # a progress bar's ``advance``
-    with clock.frozen_at(ctx.now):
+    from models.session import SYSTEM, acting_as
+
+    # The whole demo is written by "system", whoever is signed in at this terminal.
+    with clock.frozen_at(ctx.now), acting_as(SYSTEM):
         tell(steps[0], 0, len(steps))
         loader.load()
         tell(steps[1], 1, len(steps))

@@ -175,7 +175,8 @@ def _aftermath(ctx) -> str:
              stamp(closed) if closed else None, rng.choice(officers) if closed else None, "已办结" if closed else ""))
         followups += 1
     for post, every in PATROL_RULES:
-        db.execute_sql("INSERT OR IGNORE INTO patrol_rule (post, every_minutes, active) VALUES (?, ?, 1)", (post, every))
+        db.execute_sql("INSERT OR IGNORE INTO patrol_rule (post, every_minutes, active) VALUES (?, ?, 1)",
+                       (post, every))
     return f"{followups} follow-ups"
 
 

@@ -57,8 +57,9 @@ def _demo_facts(ctx, starts: dt.date, ends: dt.date) -> None:
     codes = ("late_arrival", "missed_patrol", "absent_from_post", "late_handover", "overdue_followup",
              "missed_stocktake", "missed_meeting")
     for person in ctx.staff[::3]:
-        for n in range(ctx.rng.randint(1, 4)):
-            when = dt.datetime.combine(starts + dt.timedelta(days=ctx.rng.randrange(span)), dt.time(ctx.rng.randrange(24)))
+        for _fact in range(ctx.rng.randint(1, 4)):
+            day = starts + dt.timedelta(days=ctx.rng.randrange(span))
+            when = dt.datetime.combine(day, dt.time(ctx.rng.randrange(24)))
             code = ctx.rng.choice(codes)
             record(person["id"], code, when, "manual", None, detail=f"{DEMO_MARK}{code}")
 

@@ -565,13 +565,14 @@ class _Sync:
             rows = list(DepartmentItem.select().where(DepartmentItem.key == key).order_by(DepartmentItem.seq))
             new = not rows
             # Where the passage stands is the files' alone (there is no edit for it here).
+            elsewhere = ((DepartmentItem.department != department) | (DepartmentItem.source_doc != spec["_doc"])
+                         | (DepartmentItem.source_section != section))
             moved = DepartmentItem.update(department=department, source_doc=spec["_doc"], source_section=section) \
-                .where(DepartmentItem.key == key, (DepartmentItem.department != department)
-                       | (DepartmentItem.source_doc != spec["_doc"]) | (DepartmentItem.source_section != section)).execute()
+                .where(DepartmentItem.key == key, elsewhere).execute()
             if moved and not new:
                 self.change("changed", f"department lines {key}", f"{spec['department']}, {_show(section)}")
             for list_name, kind in ITEM_KINDS.items():
-                def create(seq, values, kind=kind):
+                def create(seq, values, kind=kind, department=department, key=key, spec=spec, section=section):
                     DepartmentItem.create(department=department, key=key, source_doc=spec["_doc"],
                                           source_section=section, kind=kind, seq=seq, text=values["text"],
                                           seeded=_dump(values))
@@ -715,8 +716,8 @@ def _sync(data: SeedData, dry_run: bool, take_files: bool) -> Report:
         sync.positions(departments, schemes)
         sync.department_items(departments)
         actions = Counter(c.action for c in report.changes)
-        summary.update(take_files=take_files, kept=report.kept, **{a: actions.get(a, 0) for a in
-                                                                   ("added", "changed", "retired", "renamed", "conflict")},
+        kinds = ("added", "changed", "retired", "renamed", "conflict")
+        summary.update(take_files=take_files, kept=report.kept, **{a: actions.get(a, 0) for a in kinds},
                        rows_added={"departments": report.departments, "schemes": report.schemes,
                                    "positions": report.positions, "lines": report.items, "rules": report.rules},
                        changes=[f"{c.action} {c}" for c in report.changes if c.action != "added"])

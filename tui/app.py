@@ -23,7 +23,8 @@ TEXTUAL_LABELS = (N_("palette"), N_("Open the command palette"))
 class DutyApp(SharedTerminal, App):
     """A keyboard-driven duty office: roster, duty log, score review, positions and staff."""
 
-    CSS_PATH = ["app.tcss", "accounts.tcss", "scores.tcss", "log.tcss", "roster.tcss"]  # each area adds its own .tcss file here
+    # each area adds its own .tcss file here
+    CSS_PATH = ["app.tcss", "accounts.tcss", "scores.tcss", "log.tcss", "roster.tcss"]
     TITLE = "Duty Desk"
     COMMANDS = App.COMMANDS | {DutyCommands}
     ENABLE_COMMAND_PALETTE = True

@@ -66,7 +66,8 @@ def refusal(permission: str) -> PermissionDenied:
     if actor is None:
         return PermissionDenied(N_("Sign in first."))
     return PermissionDenied(N_("A {yours} may not do this; it needs the role {role} or higher."),
-                            yours=_(ROLE_NAMES.get(actor.role, actor.role)), role=_(ROLE_NAMES[PERMISSIONS[permission]]))
+                            yours=_(ROLE_NAMES.get(actor.role, actor.role)),
+                            role=_(ROLE_NAMES[PERMISSIONS[permission]]))
 
 
 def who_may(permission: str) -> str:

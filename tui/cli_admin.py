@@ -18,7 +18,8 @@ from .i18n import _
 
 def register(sub) -> None:
     p = sub.add_parser("backup", help=_("make a consistent copy of the database while others work"))
-    p.add_argument("path", nargs="?", help=_("file or folder for the copy (default: a backups folder beside the database)"))
+    p.add_argument("path", nargs="?",
+                   help=_("file or folder for the copy (default: a backups folder beside the database)"))
     p.add_argument("--daily", action="store_true", help=_("make today's backup if missing and keep only the newest"))
     p.add_argument("--keep", type=int, help=_("how many daily backups to keep"))
     cli_auth.add_options(p)

@@ -46,7 +46,8 @@ class DutyCommands(Provider):
             yield (both_languages(w.title), partial(app.switch_mode, w.mode),
                    _("Open the {name} screen ({key})").format(name=_(w.title), key=w.key.upper()))
         yield (both_languages(N_("Help")), app.action_help, _("Keys and what they do (F1)"))
-        yield (both_languages(N_("Toggle light and dark theme")), app.action_toggle_dark, _("Light or dark colours (ctrl+t)"))
+        yield (both_languages(N_("Toggle light and dark theme")), app.action_toggle_dark,
+               _("Light or dark colours (ctrl+t)"))
         screen = self.screen
         for title, callback, help_text in getattr(screen, "palette_commands", lambda: [])():
             yield both_languages(title), callback, _(help_text) if help_text else ""

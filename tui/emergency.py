@@ -34,7 +34,8 @@ class EmergencyBanner(Static):
             seq=newest.seq, time=f"{newest.at:%H:%M}", post=newest.post, text=newest.text)
         if len(rows) > 1:
             text += "  " + _("(+{count} more)").format(count=len(rows) - 1)
-        self.update(plain(text + "  — " + _("a shift lead acknowledges with A on the log (F3)")))  # the entry as written
+        # the entry as written, never markup
+        self.update(plain(text + "  — " + _("a shift lead acknowledges with A on the log (F3)")))
 
 
 class EmergencyWatch:

@@ -29,7 +29,7 @@ class HelpScreen(DutyModal):
         table.add_column(_("Key"), no_wrap=True)
         table.add_column(_("What it does"))
         seen = set()
-        for key, (_node, binding, enabled, _tip) in self._under.active_bindings.items():
+        for _key, (_node, binding, enabled, _tip) in self._under.active_bindings.items():
             # Our own bindings carry ids (so people can remap them); the arrows, Tab and
             # Enter of Textual's widgets work as anyone expects and would crowd the list.
             if binding.id is None or binding.action in seen:

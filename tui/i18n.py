@@ -1,20 +1,29 @@
-"""The interface language: gettext-style ``.po`` catalogs, read at start-up.
+"""The interface language: gettext ``.po`` catalogs, read at start-up.
 
-Every user-facing string is an English msgid passed through ``_`` where it is shown.
-Strings defined at import time (bindings, model errors) are marked with ``N_`` or kept as
-msgids and translated when they are displayed, so the language can be chosen per app.
-Catalogs live in ``tui/locale/<lang>/LC_MESSAGES/*.po``, one file per area of the program,
-merged at load.
+Every user-facing string is an English msgid passed through ``_`` where it is shown; a
+count goes through ``ngettext(singular, plural, n)``, which picks the language's plural form
+("1 entry", "2 entries"; Chinese has one form). Strings defined at import time (bindings,
+model errors) are marked with ``N_`` or kept as msgids and translated when they are
+displayed, so the language can be chosen per app. Catalogs live in
+``tui/locale/<lang>/LC_MESSAGES/*.po``, one file per area of the program, read by Babel and
+merged at load into one stdlib ``gettext`` catalog (whose ``ngettext`` applies the
+``Plural-Forms`` rule).
 """
 
 from __future__ import annotations
 
-import ast
 import dataclasses
+import gettext
+import io
 import locale
 import os
 from functools import lru_cache
 from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import PoFileError
+from babel.messages.pofile import read_po as babel_read_po
 
 from models.errors import N_, DutyError
 from models.safe_text import printable
@@ -24,7 +33,7 @@ LANGUAGES = ("en", "zh_CN")
 
 _state = {"lang": "en"}
 
-__all__ = ["_", "N_", "set_language", "language", "is_zh", "pick", "error_text", "detect_language"]
+__all__ = ["_", "N_", "ngettext", "set_language", "language", "is_zh", "pick", "error_text", "detect_language"]
 
 
 def detect_language(requested: str | None = None) -> str:
@@ -66,6 +75,15 @@ def _(msgid: str) -> str:
     return catalog(_state["lang"]).get(msgid) or msgid
 
 
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The form of *singular*/*plural* (English msgids) for the count *n* in the current language.
+
+    English: *singular* for 1, *plural* otherwise; zh_CN has one form. A message without a
+    translation falls back to the English rule.
+    """
+    return translations(_state["lang"]).ngettext(singular, plural, n)
+
+
 def pick(zh: str, en: str) -> str:
     """Choose between a record's Chinese and English names; fall back to whichever exists."""
     if is_zh():
@@ -90,7 +108,13 @@ def error_text(error: BaseException) -> str:
 
 
 def translate_bindings(node) -> None:
-    """Replace a widget's binding descriptions with their translations (per instance)."""
+    """Replace a widget's binding descriptions with their translations (per instance).
+
+    This reads Textual's private ``_bindings``: Textual 8 merges a class's ``BINDINGS`` once,
+    when the class is made (before a language is chosen), and offers no public way to change
+    a binding's description afterwards (``App.bind`` only adds bindings, and only on the
+    App; ``set_keymap`` changes keys, not descriptions).
+    """
     if _state["lang"] == "en":
         return
     bindings = node._bindings.key_to_bindings
@@ -102,42 +126,73 @@ def translate_bindings(node) -> None:
 
 
 @lru_cache(maxsize=None)
-def catalog(lang: str) -> dict[str, str]:
-    """Every msgid → msgstr of *lang*, merged from all its ``.po`` files."""
-    merged: dict[str, str] = {}
-    folder = LOCALE_DIR / lang / "LC_MESSAGES"
-    for path in sorted(folder.glob("*.po")):
-        merged.update(read_po(path))
+def _merged(lang: str) -> Catalog:
+    """Every ``.po`` file of *lang*, read by Babel and merged into one catalog.
+
+    Only translated entries are kept (an empty or partly empty plural entry would otherwise
+    show as nothing); the files must agree on the plural rule.
+    """
+    merged = Catalog(locale=lang, charset="utf-8")
+    rules: dict[str, str] = {}
+    for path in sorted((LOCALE_DIR / lang / "LC_MESSAGES").glob("*.po")):
+        read = _read(path, lang)
+        rules.setdefault(read.plural_forms, path.name)
+        for message in read:
+            if not message.id:
+                continue  # the header
+            forms = message.string if isinstance(message.string, tuple) else (message.string,)
+            if all(forms):
+                merged[message.id] = message
+    if len(rules) > 1:
+        raise ValueError(f"the catalogs of {lang} disagree on Plural-Forms: {rules}")
+    if rules:
+        merged.mime_headers = [("Plural-Forms", next(iter(rules)))]
     return merged
 
 
+def _read(path: Path, lang: str) -> Catalog:
+    try:
+        with path.open("rb") as handle:
+            return babel_read_po(handle, locale=lang, abort_invalid=True)
+    except PoFileError as exc:
+        # Babel counts lines from 0, an editor from 1
+        raise ValueError(f"{path.name}:{exc.lineno + 1}: cannot read {exc.line!r}") from exc
+
+
+@lru_cache(maxsize=None)
+def translations(lang: str) -> gettext.NullTranslations:
+    """*lang*'s catalog as stdlib ``gettext`` translations (English: the msgids themselves)."""
+    if lang == "en":
+        return gettext.NullTranslations()
+    buffer = io.BytesIO()
+    write_mo(buffer, _merged(lang))
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+@lru_cache(maxsize=None)
+def catalog(lang: str) -> dict[str, str]:
+    """Every singular msgid → msgstr of *lang*, merged from all its ``.po`` files."""
+    if lang == "en":
+        return {}
+    return {m.id: m.string for m in _merged(lang) if isinstance(m.id, str) and m.id}
+
+
+@lru_cache(maxsize=None)
+def plural_catalog(lang: str) -> dict[str, tuple[str, ...]]:
+    """Every plural entry of *lang*: its singular msgid → its forms (as many as the language has)."""
+    if lang == "en":
+        return {}
+    return {m.id[0]: tuple(m.string) for m in _merged(lang) if isinstance(m.id, tuple)}
+
+
+def plural_forms(lang: str) -> str:
+    """*lang*'s ``Plural-Forms`` rule, e.g. ``nplurals=1; plural=0;``."""
+    return _merged(lang).plural_forms
+
+
 def read_po(path: Path) -> dict[str, str]:
-    """Read the msgid/msgstr pairs of a ``.po`` file (no plurals or contexts: we use none)."""
-    entries: dict[str, str] = {}
-    msgid = msgstr = None
-    target = None
-
-    def flush():
-        if msgid and msgstr:  # the header (empty msgid) and untranslated entries are skipped
-            entries[msgid] = msgstr
-
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        try:
-            if line.startswith("msgid "):
-                flush()
-                msgid, msgstr, target = ast.literal_eval(line[6:]), None, "id"
-            elif line.startswith("msgstr "):
-                msgstr, target = ast.literal_eval(line[7:]), "str"
-            elif line.startswith('"') and target == "id":
-                msgid += ast.literal_eval(line)
-            elif line.startswith('"') and target == "str":
-                msgstr += ast.literal_eval(line)
-            else:
-                raise ValueError(line)
-        except (ValueError, SyntaxError) as exc:
-            raise ValueError(f"{path.name}:{number}: cannot read {raw!r}") from exc
-    flush()
-    return entries
+    """The translated singular msgid/msgstr pairs of one ``.po`` file; a malformed one is named."""
+    lang = path.parent.parent.name if path.parent.name == "LC_MESSAGES" else None
+    read = _read(path, lang or "en")
+    return {m.id: m.string for m in read if isinstance(m.id, str) and m.id and m.string}

@@ -302,7 +302,8 @@ class LineTable(ScrollView, can_focus=True):
                 segments.extend(self._text_segments(cell, w, justify, style, cursor))
             elif isinstance(cell, tuple):
                 cell_style = style + Style.parse(cell[1]) if cell[1] else style
-                segments.append(Segment(fit(printable(cell[0]), w, justify), cell_style + cursor if cursor else cell_style))
+                style = cell_style + cursor if cursor else cell_style
+                segments.append(Segment(fit(printable(cell[0]), w, justify), style))
             else:
                 segments.append(Segment(fit("" if cell is None else printable(str(cell)), w, justify), line_style))
             segments.append(Segment(" ", line_style))

@@ -300,6 +300,11 @@ class LogView(ScrollView, can_focus=True):
             self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True, force=True)
         return int(self.scroll_offset.y) != top
 
+    def centre(self) -> None:
+        """Put the cursor's row in the middle: what came before it shows too (evidence)."""
+        height = max(1, self.size.height)
+        self.scroll_to(y=max(0, self.cursor - height // 2), animate=False, immediate=True, force=True)
+
     def go(self, index: int) -> None:
         if self.total:
             self.cursor = max(0, min(self.total - 1, index))

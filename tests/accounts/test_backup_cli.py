@@ -9,12 +9,10 @@ import sys
 import threading
 from pathlib import Path
 
-import pytest
 
 from models import backup, checks
 from models import db as dbmod
 from models.org import Person
-from tui.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -4,7 +4,6 @@ paths, checks of missing files; the modes of the files it makes; PINs easy to gu
 from __future__ import annotations
 
 import os
-import shutil
 import stat
 from pathlib import Path
 

@@ -254,7 +254,7 @@ async def bare_floor() -> tuple[float, list[float]]:
             readies.append(view.first_drawn - t0)
             if n == STARTS:
                 await asyncio.sleep(0.05)
-                samples = await key_samples(app, lambda n: view.action_move(moves(n)))
+                samples = await key_samples(app, lambda n, view=view: view.action_move(moves(n)))
     return statistics.median(readies[1:]), samples
 
 

@@ -206,7 +206,7 @@ async def week_bench() -> dict[str, float]:
             if n % 2:
                 screen.weeks.clear()
             monday = screen.view.monday + dt.timedelta(days=7)
-            frame, trip = await press_to_frame(app, pilot, "n", lambda: screen.view.monday == monday)
+            frame, trip = await press_to_frame(app, pilot, "n", lambda monday=monday: screen.view.monday == monday)
             (cold if n % 2 else ahead).append(frame)
             trips.append(trip)
         assert screen.view.post.id == busiest

@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from models import db as dbmod  # noqa: E402
 from models.schema import open_database  # noqa: E402
-from models import clock
+from models import clock  # noqa: E402
 
 STAFF, FACTS = 1000, 200_000
 RUNS = 5

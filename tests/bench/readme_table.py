@@ -10,7 +10,6 @@ headed by the date, the machine and the versions: a figure there always comes fr
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import platform

@@ -169,7 +169,7 @@ async def test_search_jumps_to_a_two_character_chinese_word(office, make_app):
         await type_line(pilot, "p")
         await pilot.press(*["enter"] * 6)
         await settle(app, pilot)
-        assert view.total == 1 and "1 entries" in screen_text(app)
+        assert view.total == 1 and "1 entry" in screen_text(app)
         await pilot.press("escape")
         await settle(app, pilot)
         assert view.total == 601

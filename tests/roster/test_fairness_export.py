@@ -4,6 +4,7 @@ import csv
 import datetime as dt
 import io
 
+import icalendar
 import pytest
 
 from models import fairness, roster, roster_export
@@ -67,21 +68,41 @@ def test_ics_export_is_rfc5545(exported):
     assert lines[0] == "BEGIN:VCALENDAR" and lines[-2] == "END:VCALENDAR" and lines[-1] == ""
     assert all(len(line.encode()) <= 75 for line in lines)
     unfolded = text.replace("\r\n ", "")
+    assert "LOCATION:大门\\, 东侧\\; 夜间\r\n" in unfolded  # escaped by the library
+    calendar = icalendar.Calendar.from_ical(text)
+    events = calendar.walk("VEVENT")
+    assert len(events) == 1
+    event = events[0]
     # 20:00–08:00 in the desk's zone (the tests' Asia/Shanghai, UTC+8), written in UTC
-    assert "DTSTART:20261116T120000Z\r\n" in unfolded
-    assert "DTEND:20261117T000000Z\r\n" in unfolded
-    assert "LOCATION:大门\\, 东侧\\; 夜间\r\n" in unfolded
-    assert unfolded.count("BEGIN:VEVENT") == 1
-    assert "UID:duty-" in unfolded
+    assert event.decoded("dtstart") == dt.datetime(2026, 11, 16, 12, tzinfo=dt.timezone.utc)
+    assert event.decoded("dtend") == dt.datetime(2026, 11, 17, 0, tzinfo=dt.timezone.utc)
+    assert "DTSTART:20261116T120000Z\r\n" in unfolded and "DTEND:20261117T000000Z\r\n" in unfolded
+    assert str(event["location"]) == "大门, 东侧; 夜间"
+    assert str(event["summary"]) == "夜班 · 大门, 东侧; 夜间 · duty officer"
+    assert str(event["uid"]).startswith("duty-") and str(event["uid"]).endswith("@duty-desk")
+    assert event.decoded("dtstamp").tzinfo is not None
 
 
-def test_folding_never_splits_a_character():
-    line = "SUMMARY:" + "值班" * 40
-    folded = roster_export.fold(line)
-    pieces = folded.split("\r\n")
+def test_ics_uids_are_stable_and_every_duty_is_an_event(exported):
+    first = icalendar.Calendar.from_ical(roster_export.export("ics", DAY1, DAY1))
+    again = icalendar.Calendar.from_ical(roster_export.export("ics", DAY1, DAY1))
+    uids = [str(e["uid"]) for e in first.walk("VEVENT")]
+    assert len(uids) == 2 and len(set(uids)) == 2
+    assert uids == [str(e["uid"]) for e in again.walk("VEVENT")]
+    by_location = {str(e["location"]): e for e in first.walk("VEVENT")}
+    lead = by_location["指挥台"]
+    assert lead.decoded("dtstart") == dt.datetime(2026, 11, 16, 0, tzinfo=dt.timezone.utc)  # 08:00 +08:00
+    assert str(lead["summary"]) == "白班 · 指挥台 · shift lead"
+    assert "王志强" in str(lead["description"])
+
+
+def test_long_text_is_folded_without_splitting_a_character(exported):
+    rows = roster_export.duties(DAY1, DAY1, exported.off1)
+    text = roster_export.to_ics(rows, calendar_name="值班" * 40 + ", ; \\ end\nline")
+    pieces = text.split("\r\n")
     assert all(len(p.encode()) <= 75 for p in pieces)
-    assert "".join(p[1:] if i else p for i, p in enumerate(pieces)) == line
-    assert roster_export.escape("a\\b;c,d\ne") == "a\\\\b\\;c\\,d\\ne"
+    unfolded = text.replace("\r\n ", "")
+    assert "X-WR-CALNAME:" + "值班" * 40 + "\\, \\; \\\\ end\\nline\r\n" in unfolded
 
 
 def test_a_backwards_range_is_refused(exported):

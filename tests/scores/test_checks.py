@@ -1,6 +1,5 @@
 """``duty check`` for appraisals, and opening a period as one bulk change."""
 
-import datetime as dt
 
 import pytest
 

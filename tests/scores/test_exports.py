@@ -3,16 +3,16 @@
 import csv
 import io
 import zipfile
-import xml.etree.ElementTree as ET
 
-from models.score_export import form_html, form_text, results_csv, results_xlsx
+import openpyxl
+
+from models.org import Person
+from models.safe_text import csv_cell
+from models.score_export import form_html, form_text, results_csv, results_xlsx, xlsx_bytes
 from models.scoresheets import approve, submit_review, submit_self
 from models.session import SYSTEM, acting_as
 
 from .conftest import detail_for, rate_all
-
-NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
-
 
 def approved_sheet(office, sheet_id):
     rate_all(sheet_id, office.officer, 10)
@@ -22,6 +22,24 @@ def approved_sheet(office, sheet_id):
     with acting_as(office.supervisor):
         submit_review(sheet_id)
         approve(sheet_id)
+
+
+def xlsx_rows(data: bytes, sheet: str | None = None) -> list[list]:
+    """The workbook's one sheet as openpyxl reads it: a row a list, empty cells as None."""
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert len(book.sheetnames) == 1
+    if sheet is not None:
+        assert book.sheetnames == [sheet]
+    return [list(row) for row in book.active.iter_rows(values_only=True)]
+
+
+def same_cell(xlsx_value, csv_value: str) -> bool:
+    """A cell of the workbook and of the CSV hold the same value (the CSV neutralises formulas)."""
+    if xlsx_value is None:
+        return csv_value == ""
+    if isinstance(xlsx_value, (int, float)) and not isinstance(xlsx_value, bool):
+        return float(csv_value) == xlsx_value
+    return csv_cell(xlsx_value) == csv_value
 
 
 def test_csv_and_xlsx_hold_the_same_rows(office, september):
@@ -34,20 +52,41 @@ def test_csv_and_xlsx_hold_the_same_rows(office, september):
     mine = next(r for r in rows if r[1] == office.officer.name)
     # 10 × 25 % + (9×6 + 8×4) × 75 % / … = 25 + 64.5 = 89.5
     assert mine[0] == "1" and mine[4] == "approved" and mine[8] == "89.5" and mine[9] == "Good"
-    with zipfile.ZipFile(io.BytesIO(data)) as z:
-        assert {"[Content_Types].xml", "xl/workbook.xml", "xl/worksheets/sheet1.xml"} <= set(z.namelist())
-        sheet = ET.fromstring(z.read("xl/worksheets/sheet1.xml"))
-        assert ET.fromstring(z.read("xl/workbook.xml")).find(".//m:sheet", NS).get("name") == "2026-09"
-    cells = []
-    for row in sheet.findall(".//m:row", NS):
-        values = {}
-        for c in row.findall("m:c", NS):
-            text = c.find(".//m:t", NS)
-            values[c.get("r").rstrip("0123456789")] = text.text if text is not None else float(c.find("m:v", NS).text)
-        cells.append(values)
+    cells = xlsx_rows(data, sheet="2026-09")
     assert len(cells) == len(rows)
-    row = next(v for v in cells if v.get("B") == office.officer.name)
-    assert row["I"] == 89.5 and row["J"] == "Good" and row["A"] == 1
+    for got, want in zip(cells, rows):
+        got = got + [None] * (len(want) - len(got))
+        assert len(got) == len(want) and all(same_cell(g, w) for g, w in zip(got, want)), (got, want)
+    row = next(v for v in cells if v[1] == office.officer.name)
+    assert row[8] == 89.5 and row[9] == "Good" and row[0] == 1
+
+
+def test_a_name_that_looks_like_a_formula_stays_text(office, september):
+    approved_sheet(office, september)
+    name = '=HYPERLINK("http://x","y")'
+    with acting_as(SYSTEM):
+        Person.update(name=name).where(Person.id == office.officer.id).execute()
+    with acting_as(office.supervisor):
+        data = results_xlsx("2026-09")
+        text = results_csv("2026-09")
+    assert "'" + name in {r[1] for r in csv.reader(io.StringIO(text))}  # the CSV neutralises it
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    cell = next(row[1] for row in book.active.iter_rows() if row[1].value == name)
+    assert cell.data_type == "s"  # a string cell, never a formula ("f")
+    assert not any(c.data_type == "f" for row in book.active.iter_rows() for c in row)
+
+
+def test_xlsx_cells_keep_their_kind():
+    data = xlsx_bytes([["a", "=1+1", "+1", "-2", "@SUM(A1)", 3, -1.5, "", None, True, "x\x1by"]], "a/b:c'")
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["abc"]  # characters a sheet name may not hold are left out
+    cells = [c for row in book.active.iter_rows() for c in row]
+    kinds = {c.column_letter: (c.value, c.data_type) for c in cells if c.value is not None}
+    assert kinds["A"] == ("a", "s") and kinds["B"] == ("=1+1", "s") and kinds["C"] == ("+1", "s")
+    assert kinds["D"] == ("-2", "s") and kinds["E"] == ("@SUM(A1)", "s")
+    assert kinds["F"] == (3, "n") and kinds["G"] == (-1.5, "n")
+    assert kinds["K"] == ("x␛y", "s")  # no control character in the file
+    assert not {"H", "I", "J"} & set(kinds)
 
 
 def test_the_printable_form_in_the_sheets_layout(office, september):
@@ -80,6 +119,7 @@ def test_export_from_the_command_line(office, september, seeded_db, tmp_path, ca
     assert main(["--db", str(seeded_db), "--lang", "en", "export", "scores", *who, "--period", "2026-09",
                  "--format", "xlsx", "-o", str(target)]) == 0
     assert zipfile.is_zipfile(target)
+    assert xlsx_rows(target.read_bytes(), sheet="2026-09")[0][:2] == ["Rank", "Name"]
     assert main(["--db", str(seeded_db), "--lang", "en", "export", "scores", *who, "--period", "2027-Q1"]) == 1
     assert "2027-Q1 has not been opened" in capsys.readouterr().err
     assert main(["--db", str(seeded_db), "--lang", "en", "export", "form", *who, "--period", "2026-09",

@@ -42,7 +42,7 @@ async def open_row_of(app, pilot, sheet_id: int) -> None:
 async def score_every_item(app, pilot, points: str) -> None:
     await pilot.press("s")
     for n in range(10):
-        await until(app, pilot, lambda: isinstance(app.screen, ScoreDialog) and app.screen.index == n + 1)
+        await until(app, pilot, lambda n=n: isinstance(app.screen, ScoreDialog) and app.screen.index == n + 1)
         app.screen.query_one("#score-points", Input).value = ""
         await pilot.press(*points, "enter")
     await until(app, pilot, lambda: isinstance(app.screen, SheetScreen)
