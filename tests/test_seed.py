@@ -66,9 +66,10 @@ def test_no_real_names_are_loaded(seeded_db):
     texts += [i.text for i in PositionItem.select()] + [r.fact for r in Rule.select()]
     for name in REAL_NAMES:
         assert not any(name in t for t in texts), name
-    for path in loader.DATA_DIR.glob("*.toml"):
-        text = path.read_text(encoding="utf-8")
-        assert not any(name in text for name in REAL_NAMES), path.name
+    for path in loader.DATA_DIR.parent.rglob("*"):  # every file of seed/: data, code, notes
+        if path.is_file() and path.suffix in (".toml", ".py", ".md"):
+            text = path.read_text(encoding="utf-8")
+            assert not any(name in text for name in REAL_NAMES), path.name
 
 
 def snapshot():
