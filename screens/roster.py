@@ -31,8 +31,8 @@ from tui.base import DutyScreen
 from tui.i18n import N_, _, error_text, ngettext, pick
 from tui.text import cell_pad, plain
 
-from .roster_dialogs import (ChooseDuty, ExportDialog, FairnessDialog, LeaveDialog, PersonPicker, RotationDialog,
-                             ShiftDialog, SwapDialog, SwapsDialog)
+from .roster_dialogs import (ChooseDuty, ExportDialog, FairnessDialog, LeaveDialog, PersonPicker, PostDialog,
+                             RotationDialog, ShiftDialog, SwapDialog, SwapsDialog)
 from models import clock
 
 WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
@@ -45,7 +45,7 @@ DAY_COLUMNS = tuple(f"day{n}" for n in range(7))  # by weekday, so a new week re
 # action → what the signed-in person's role must allow (models.session.PERMISSIONS); roster
 # set-up is the administrator's, accepting a warning a shift lead's.
 NEEDS = {"assign": "roster.edit", "remove": "roster.edit", "toggle_role": "roster.edit",
-         "generate": "roster.edit", "new_shift": "roster.edit", "leave": "roster.edit",
+         "generate": "roster.edit", "new_shift": "roster.edit", "new_post": "roster.edit", "leave": "roster.edit",
          "accept": "roster.accept", "swap": "roster.swap_request", "check": "roster.checkin"}
 
 
@@ -74,6 +74,7 @@ class RosterScreen(DutyScreen):
         Binding("e", "export", "Export", show=False, id="roster-export"),
         Binding("l", "leave", "Leave", show=False, id="roster-leave"),
         Binding("h", "new_shift", "New shift", show=False, id="roster-new-shift"),
+        Binding("o", "new_post", "New post", show=False, id="roster-new-post"),
         Binding("f", "fairness", "Fairness", show=False, id="roster-fairness"),
     ]
 
@@ -219,7 +220,7 @@ class RosterScreen(DutyScreen):
         if view is None or view.post is None:
             table.clear(columns=True)
             self._grid_shape = None
-            bar.update(_("No posts yet: the roster needs posts and shifts (duty demo makes some)."))
+            bar.update(_("No posts yet: press o to add a post, then h to add its shifts."))
             return
         width = self.column_width()
         shape = (width, tuple(s.id for s in view.shifts))
@@ -592,6 +593,17 @@ class RosterScreen(DutyScreen):
         if self.view and self.view.post:
             self.app.push_screen(ShiftDialog(self.view.post), lambda sid: sid and self.changed(_("Shift added."))())
 
+    def action_new_post(self) -> None:
+        if not self.permitted("new_post"):
+            return
+
+        def added(post_id) -> None:
+            if post_id:
+                self.post_id = post_id  # open the new post: its shifts come next (h)
+                self.changed(_("Post added: press h to add its shifts."))()
+
+        self.app.push_screen(PostDialog(), added)
+
     def action_fairness(self) -> None:
         monday = self.view.monday if self.view else roster.week_of(self.day)
         self.app.push_screen(FairnessDialog(monday - dt.timedelta(days=21), monday + dt.timedelta(days=6)))
@@ -614,6 +626,7 @@ class RosterScreen(DutyScreen):
             (N_("Export duties"), self.action_export, N_("CSV or a calendar (.ics) a phone imports")),
             (N_("Leave or unavailability"), self.action_leave, N_("Days a person cannot be on duty")),
             (N_("New shift"), self.action_new_shift, N_("A shift template with its hours")),
+            (N_("New post"), self.action_new_post, N_("A desk or round that shifts are added to")),
             (N_("Fairness"), self.action_fairness, N_("Nights, weekends and holidays per person")),
             (N_("On duty now"), self.app.action_on_duty, N_("The shift lead and officers on duty now (ctrl+o)")),
         ]

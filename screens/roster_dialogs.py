@@ -152,6 +152,22 @@ class ShiftDialog(FormModal):
                                 {self.post.id: (leads, officers)})
 
 
+class PostDialog(FormModal):
+    """A new post (a desk, a round, a line of business) that shifts are then added to.
+    Only the Chinese name is needed: Enter on it saves, and the key is made from a name."""
+
+    TITLE = N_("New post")
+    FIELDS = [
+        ("name_zh", N_("Name (Chinese)"), N_("e.g. 值班指挥台")),
+        ("name_en", N_("Name (English)"), N_("e.g. Command desk (may be left empty)")),
+        ("key", N_("Key"), N_("e.g. command (may be left empty)")),
+    ]
+
+    def work(self, values):
+        key = values["key"].strip() or "-".join(values["name_en"].lower().split()) or values["name_zh"].strip()
+        return roster.add_post(key, values["name_zh"], values["name_en"])
+
+
 class LeaveDialog(FormModal):
     TITLE = N_("Leave or unavailability")
     FIELDS = [

@@ -204,10 +204,11 @@ class SignInScreen(DutyScreen):
         self.busy = False
         field = getattr(error, "field", None) or "pin"
         self._error(error_text(error), field=field)
-        if field == "pin" and not self.first_run:
-            pin = self.query_one("#signin-pin", Input)
-            pin.value = ""
-            pin.focus()
+        if field in ("pin", "repeat"):
+            # a refused PIN is typed again from the start: both fields of the first run
+            for widget_id in ("#signin-pin", "#signin-repeat"):
+                self.query_one(widget_id, Input).value = ""
+            self.query_one("#signin-pin", Input).focus()
         elif field == "name":
             self.query_one("#signin-name", Input).focus()
 

@@ -342,3 +342,25 @@ async def test_roster_set_up_is_not_offered_and_refused_for_other_roles(demo_db,
         await settle(app, pilot)
         assert "A shift lead may not do this;" in screen_text(app)
     assert (Assignment.select().count(), Leave.select().count(), Rotation.select().count()) == before
+
+
+async def test_a_new_desk_adds_its_first_post_from_the_empty_roster(seeded_db, make_app):
+    """A live database has no posts: the roster says how to add one, and o does it."""
+    from models.roster import Post
+    from screens.roster_dialogs import PostDialog
+
+    admin = Person.create(name="王主任", role="admin")
+    app = make_app(actor=Actor(admin.id, admin.name, "admin"), start="roster")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert "press o to add a post" in screen_text(app)
+        await pilot.press("o")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PostDialog)
+        app.screen.query_one("#field-name_zh", Input).insert_text_at_cursor("值班指挥台")
+        await pilot.press("enter")  # the Chinese name is enough
+        await settle(app, pilot)
+        await settle(app, pilot)
+        assert isinstance(app.screen, RosterScreen)
+        assert "值班指挥台 (1/1)" in screen_text(app)  # the new post is open, for its shifts (h)
+    assert [(p.key, p.name_zh) for p in Post.select()] == [("值班指挥台", "值班指挥台")]
