@@ -204,11 +204,15 @@ class SignInScreen(DutyScreen):
         self.busy = False
         field = getattr(error, "field", None) or "pin"
         self._error(error_text(error), field=field)
-        if field in ("pin", "repeat"):
+        if field == "pin":
             # a refused PIN is typed again from the start: both fields of the first run
             for widget_id in ("#signin-pin", "#signin-repeat"):
                 self.query_one(widget_id, Input).value = ""
             self.query_one("#signin-pin", Input).focus()
+        elif field == "repeat":  # the two differ: only the repeat is typed again
+            repeat = self.query_one("#signin-repeat", Input)
+            repeat.value = ""
+            repeat.focus()
         elif field == "name":
             self.query_one("#signin-name", Input).focus()
 
