@@ -16,8 +16,9 @@ import datetime as dt
 import hashlib
 from typing import Callable
 
-from .db import db
-from .errors import N_
+from .db import db, writes
+from .errors import N_, DatabaseUnavailable
+from .sql_functions import recorded_as
 
 GENESIS = ""
 SEP = "\x1f"
@@ -176,17 +177,14 @@ def verify_full(progress: Callable[[int, int], None] | None = None) -> list[str]
 
 def save_mark() -> None:
     """Remember the head as checked; skipped where the database cannot be written."""
-    from .audit import recorded_as
-    from .db import writes
-    from .errors import DatabaseUnavailable
-
-    @writes
-    def store() -> None:
-        seq, digest = db.execute_sql("SELECT seq, hash FROM log_head WHERE id = 1").fetchone() or (0, GENESIS)
-        db.execute_sql("INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)", (MARK_KEY, f"{seq}:{digest}"))
-
     try:
         with recorded_as("duty check"):
-            store()
+            _store_mark()
     except DatabaseUnavailable:
         pass  # a read-only desk is checked in full next time too
+
+
+@writes
+def _store_mark() -> None:
+    seq, digest = db.execute_sql("SELECT seq, hash FROM log_head WHERE id = 1").fetchone() or (0, GENESIS)
+    db.execute_sql("INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)", (MARK_KEY, f"{seq}:{digest}"))

@@ -66,7 +66,7 @@ def _ask(name: str) -> str | None:
     return getpass.getpass(_("PIN for {name}: ").format(name=name))
 
 
-def _person(name: str):
+def person_named(name: str):
     from models.org import Person
 
     person = Person.get_or_none((Person.name == name) & (Person.active == True))  # noqa: E712
@@ -90,7 +90,7 @@ def prove(args, action: str) -> Proven:
         actor, token_id, source = tokens.actor_for_token(token)
         proven = Proven(actor, source, token_id)
     elif getattr(args, "as_name", None):
-        person = _person(args.as_name)
+        person = person_named(args.as_name)
         if os.environ.get("DUTY_DEV") == "1":
             proven = Proven(Actor(person.id, person.name, person.role))
         else:

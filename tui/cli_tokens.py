@@ -35,7 +35,7 @@ def token_add(args) -> int:
 
     open_db(args)
     proven = cli_auth.prove(args, "staff.edit")
-    person = cli_auth._person(args.for_name)
+    person = cli_auth.person_named(args.for_name)
     with acting_as(proven.actor):
         token_id, token = tokens.issue(args.source, person.id)
     from models.safe_text import printable
