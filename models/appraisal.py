@@ -106,6 +106,7 @@ class Adjustment(BaseModel):
     points = pw.FloatField()  # per occurrence, positive
     count = pw.FloatField(default=1)
     cap = pw.FloatField(null=True)
+    fine = pw.FloatField(null=True)  # yuan, beside the points (罚款50元)
     duty_fact = pw.ForeignKeyField(DutyFact, null=True, column_name="fact_id", on_delete="SET NULL")
     source = pw.CharField(default="manual")
     ref_id = pw.IntegerField(null=True)

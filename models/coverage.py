@@ -1,9 +1,11 @@
 """Roster rules, shown before they bite.
 
 A shift with no lead, a post short of officers, a person in two places at once, too little
-rest between two duties, a duty on a day of leave. Only the double booking is impossible
-(``models.roster.assign`` refuses it, but two terminals or an old database can still hold
-one); the rest are warnings a shift lead may accept, which marks them without hiding them.
+rest between two duties, a duty on a day of leave, and hours of a day with no shift lead on
+duty anywhere (002 keeps 24-hour cover with a shift lead: 確保24小時值班需求, 設值班長).
+Only the double booking is impossible (``models.roster.assign`` refuses it, but two
+terminals or an old database can still hold one); the rest are warnings a shift lead may
+accept, which marks them without hiding them.
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ from dataclasses import dataclass, field
 
 from .db import db, writes
 from .errors import N_, DutyError
-from .roster import (NeedRow, PostRow, ShiftRow, WarningAcceptance, _as_date, _as_datetime, needs, posts,
-                     setting, shifts)
+from .roster import (LONGEST_SHIFT, NeedRow, PostRow, ShiftRow, WarningAcceptance, _as_date, _as_datetime, needs,
+                     posts, setting, shifts)
 from .session import require
 from . import clock
 
@@ -25,6 +27,7 @@ KINDS = {  # kind → msgid of its name, in the order the summary lists them
     "short": N_("short of officers"),
     "rest": N_("too little rest"),
     "leave": N_("on duty while on leave"),
+    "lead_cover": N_("hours without a shift lead"),
 }
 
 MESSAGES = {
@@ -33,7 +36,13 @@ MESSAGES = {
     "short": N_("{post} has {have} of {need} duty officers on {shift} of {day}."),
     "rest": N_("{name} has only {hours} h rest before {shift} of {day} (minimum {minimum} h)."),
     "leave": N_("{name} is on leave on {day} but on duty: {shift}."),
+    "lead_cover": N_("{weekday} {day} {hours}: no shift lead (24-hour cover)"),
 }
+
+# 002 line 16: a shift lead on duty every hour of the day (24小時值班). The document's, not local.
+COVER = dt.timedelta(hours=24)
+WEEKDAYS = (("周一", "Mon"), ("周二", "Tue"), ("周三", "Wed"), ("周四", "Thu"), ("周五", "Fri"), ("周六", "Sat"),
+            ("周日", "Sun"))
 
 
 @dataclass(frozen=True)
@@ -49,7 +58,9 @@ class CoverageWarning:
 
     @property
     def key(self) -> str:
-        return warning_key(self.kind, self.day, self.shift_id, self.post_id, self.person_id)
+        key = warning_key(self.kind, self.day, self.shift_id, self.post_id, self.person_id)
+        # An accepted gap in cover is those hours: a different gap that day is a new warning.
+        return f"{key}:{self.params['hours']}" if self.kind == "lead_cover" else key
 
     @property
     def msgid(self) -> str:
@@ -190,6 +201,12 @@ def check(first_day: dt.date, last_day: dt.date, post_id: int | None = None,
                                         "shift": (s.name_zh, s.name_en)}))
         day += dt.timedelta(days=1)
 
+    # 24-hour cover, where the roster asks for shift leads at all; like "no lead" it belongs
+    # to the post whose shifts need the lead (any post's lead covers the office).
+    lead_posts = {n.post_id for needs_of in staffed.values() for n in needs_of if n.leads > 0}
+    if lead_posts and (post_id is None or post_id in lead_posts):
+        out.extend(lead_cover(first_day, last_day))
+
     accepted = _accepted(first_day, last_day)
     if accepted:
         cover.warnings = [CoverageWarning(w.kind, w.day, w.shift_id, w.post_id, w.person_id, w.assignment_id, w.params,
@@ -197,6 +214,49 @@ def check(first_day: dt.date, last_day: dt.date, post_id: int | None = None,
     order = {s.id: n for n, s in enumerate(shift_rows)}
     cover.warnings.sort(key=lambda w: (w.day, order.get(w.shift_id, 99), list(KINDS).index(w.kind)))
     return cover
+
+
+def lead_cover(first_day: dt.date, last_day: dt.date) -> list[CoverageWarning]:
+    """One warning per day of ``[first_day, last_day]`` with hours no shift lead is on duty."""
+    start = dt.datetime.combine(first_day, dt.time())
+    end = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time())
+    rows = db.execute_sql(
+        "SELECT starts_at, ends_at FROM assignment WHERE role = 'lead' AND starts_at >= ? AND starts_at < ? "
+        "ORDER BY starts_at", ((start - LONGEST_SHIFT).isoformat(" "), end.isoformat(" "))).fetchall()
+    covered: list[list[dt.datetime]] = []  # merged spans with a lead on duty
+    for starts, ends in rows:
+        starts, ends = _as_datetime(starts), _as_datetime(ends)
+        if covered and starts <= covered[-1][1]:
+            covered[-1][1] = max(covered[-1][1], ends)
+        else:
+            covered.append([starts, ends])
+    out = []
+    day = first_day
+    while day <= last_day:
+        lo = dt.datetime.combine(day, dt.time())
+        hi = lo + COVER
+        gaps, at = [], lo
+        for starts, ends in covered:
+            if ends <= at or starts >= hi:
+                continue
+            if starts > at:
+                gaps.append((at, starts))
+            at = max(at, ends)
+        if at < hi:
+            gaps.append((at, hi))
+        if gaps:
+            hours = ", ".join(_hours(a, b, lo) for a, b in gaps)
+            out.append(CoverageWarning("lead_cover", day, None, None, None, None,
+                                       {"weekday": WEEKDAYS[day.weekday()], "day": day.isoformat(), "hours": hours}))
+        day += dt.timedelta(days=1)
+    return out
+
+
+def _hours(a: dt.datetime, b: dt.datetime, midnight: dt.datetime) -> str:
+    """"03–07" on the hour, "03:30–07:00" otherwise; the day's end is 24."""
+    whole = a.minute == 0 and b.minute == 0
+    end = ("24" if whole else "24:00") if b - midnight == COVER else f"{b:%H}" if whole else f"{b:%H:%M}"
+    return f"{a:%H}–{end}" if whole else f"{a:%H:%M}–{end}"
 
 
 def _leave(first_day: dt.date, last_day: dt.date) -> dict[int, list[tuple[dt.date, dt.date]]]:

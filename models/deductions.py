@@ -10,11 +10,14 @@ adjustments count in the score.
 from __future__ import annotations
 
 
-from .appraisal import Adjustment
+import datetime as dt
+
+from . import followups, patrols, rules
+from .appraisal import Adjustment, AppraisalPeriod
 from .audit import bulk
 from .db import db, writes
 from .errors import N_, DutyError, ValidationError
-from .facts import FACT_CODES
+from .facts import DETECTOR_CODES
 from .org import Position, Rule
 from .scoresheets import _sheet, _touch, ensure_unlocked
 from .session import require
@@ -25,29 +28,51 @@ RULE_KINDS = ("deduction", "bonus")
 # CROSS JOIN fixes the join order: each sheet's facts are read once through the
 # (person_id, occurred_at) index and each is matched to its rule by one probe. Left to
 # itself the planner tried every rule of the position per fact (2.5x slower at 200,000).
+# A fact that names its rule (models.rules) is that rule's, with its own grade, count and
+# sign; a detector's fact goes to the rule of the person's position that counts its code.
+# A sheet whose scheme feeds a longer period's (the duty office's monthly self-appraisal)
+# takes no deductions: the sheet it feeds does.
 _PROPOSE_SQL = """
-WITH pick AS MATERIALIZED (  -- the first rule of each position that counts a code
+WITH pick AS MATERIALIZED (  -- the rule of each position that counts a detector's code
     SELECT position_id, code, min(seq) AS seq FROM rule
     WHERE code IS NOT NULL AND retired IS NULL  -- a retired rule stays on old sheets, proposes nothing
     GROUP BY position_id, code)
 INSERT OR IGNORE INTO adjustment
-    (sheet_id, rule_id, kind, code, fact, points, count, cap, fact_id, source, ref_id,
+    (sheet_id, rule_id, kind, code, fact, points, count, cap, fine, fact_id, source, ref_id,
      occurred_at, status, reason, note, created)
-SELECT s.id, r.id, r.kind, r.code, r.fact, r.points, 1, r.cap, f.id, f.source, f.ref_id,
-       f.occurred_at, 'proposed', '', f.detail, ?
+SELECT s.id, r.id, coalesce(f.kind, r.kind), r.code, r.fact, coalesce(f.points, r.points), coalesce(f.count, 1),
+       r.cap, r.fine, f.id, f.source, f.ref_id, f.occurred_at, 'proposed', '', f.detail, ?
 FROM scoresheet s
 CROSS JOIN appraisal_period p ON p.id = s.period_id
 CROSS JOIN duty_fact f ON f.person_id = s.person_id
                       AND f.occurred_at >= p.starts AND f.occurred_at < p.ends
-CROSS JOIN pick ON pick.position_id = s.position_id AND pick.code = f.code
-CROSS JOIN rule r ON r.position_id = pick.position_id AND r.seq = pick.seq
-WHERE s.state NOT IN ('approved', 'acknowledged') AND {where}
+{join}
+WHERE s.state NOT IN ('approved', 'acknowledged') AND r.retired IS NULL AND {where}
+  AND NOT EXISTS (SELECT 1 FROM scheme sc WHERE sc.id = s.scheme_id AND sc.feeds IS NOT NULL)
 """
+_BY_CODE = """CROSS JOIN pick ON pick.position_id = s.position_id AND pick.code = f.code AND f.rule_id IS NULL
+CROSS JOIN rule r ON r.position_id = pick.position_id AND r.seq = pick.seq"""
+_BY_RULE = "CROSS JOIN rule r ON r.id = f.rule_id"
 
 
 def _propose(where: str, params: tuple) -> int:
-    cursor = db.execute_sql(_PROPOSE_SQL.format(where=where), (clock.now(), *params))
-    return cursor.rowcount if cursor.rowcount and cursor.rowcount > 0 else 0
+    added = 0
+    for join in (_BY_CODE, _BY_RULE):
+        cursor = db.execute_sql(_PROPOSE_SQL.format(join=join, where=where), (clock.now(), *params))
+        added += cursor.rowcount if cursor.rowcount and cursor.rowcount > 0 else 0
+    return added
+
+
+def _detect(starts: dt.date, ends: dt.date, person_id: int | None = None) -> None:
+    """Run the detectors over a period (up to now), so its facts are all there to propose."""
+    start = dt.datetime.combine(starts, dt.time())
+    end = min(dt.datetime.combine(ends, dt.time()), clock.now())
+    if end <= start:
+        return
+    rules.detect(start, end, person_id)
+    if person_id is None:
+        patrols.detect_missed(start, end)
+        followups.record_overdue(end)
 
 
 @writes
@@ -57,14 +82,23 @@ def propose_for_period(period_id: int) -> int:
     A bulk change of the audit trail: one summary event with the count, not one per proposal
     (the facts behind them are in the trail already, and every decision is recorded)."""
     require("scores.confirm")
+    period = AppraisalPeriod.get_by_id(period_id)
+    _detect(period.starts, period.ends)
     with bulk("adjustment", what="propose from duty facts", period=period_id) as summary:
         summary["proposals"] = added = _propose("s.period_id = ?", (period_id,))
     return added
 
 
+def propose_for_person(person_id: int) -> int:
+    """Propose the person's new facts on their open sheets at once (within the caller's write)."""
+    return _propose("s.person_id = ?", (person_id,))
+
+
 @writes
 def propose_for_sheet(sheet_id: int) -> int:
     require("scores.confirm")
+    sheet = _sheet(sheet_id)
+    _detect(sheet.period.starts, sheet.period.ends, sheet.person_id)
     return _propose("s.id = ?", (sheet_id,))
 
 
@@ -142,7 +176,7 @@ def add_rule(position_id: int, fact: str, kind: str, points: float, unit: str = 
         raise ValidationError(N_("Points per fact must be above 0 and at most 100."), field="points")
     if cap is not None and cap <= 0:
         raise ValidationError(N_("A cap cannot be below 0."), field="cap")
-    if code is not None and code not in FACT_CODES:
+    if code is not None and code not in DETECTOR_CODES:
         raise ValidationError(N_("{code} is not a duty fact the program counts."), field="code", code=code)
     seq = (Rule.select(Rule.seq).where(Rule.position == position_id, Rule.retired.is_null())
            .order_by(Rule.seq.desc()).scalar() or 0) + 1

@@ -31,9 +31,16 @@ FACT_CODES = {  # code → msgid of its name
     "missing_handover": N_("missing handover"),
     "overdue_followup": N_("overdue follow-up"),
     "missed_stocktake": N_("missed stocktake"),
+    "recorded": N_("recorded about the person"),  # by a lead or supervisor, naming the rule
+    "shortfall": N_("shortfall"),  # fewer activities than the rule requires (models.rules)
+    "late": N_("handed in late"),
 }
 
-SOURCES = ("roster", "checkin", "log", "patrol", "handover", "followup", "manual")
+# The codes a detector records and a rule counts by its ``code``; the others name their rule.
+RULE_FACTS = ("recorded", "shortfall", "late")
+DETECTOR_CODES = tuple(c for c in FACT_CODES if c not in RULE_FACTS)
+
+SOURCES = ("roster", "checkin", "log", "patrol", "handover", "followup", "manual", "shortfall")
 
 
 class DutyFact(BaseModel):
@@ -44,6 +51,12 @@ class DutyFact(BaseModel):
     ref_id = pw.IntegerField(null=True)
     detail = pw.TextField(default="")
     created = pw.DateTimeField(default=clock.now)
+    # Set when the fact is evidence for one rule (models.rules): the grade chosen, the count
+    # (days late, steps of a measured value) and, for a measured value, deduction or bonus.
+    rule = pw.IntegerField(null=True, column_name="rule_id")
+    points = pw.FloatField(null=True)
+    count = pw.FloatField(null=True)
+    kind = pw.CharField(null=True)
 
     class Meta:
         table_name = "duty_fact"
@@ -70,14 +83,19 @@ def _plain(row: DutyFact) -> Fact:
 
 @writes
 def record(person_id: int, code: str, occurred_at: dt.datetime, source: str,
-           ref_id: int | None = None, detail: str = "") -> int:
-    """Record a fact once per piece of evidence; return its id (the existing one if known)."""
+           ref_id: int | None = None, detail: str = "", *, rule: int | None = None,
+           points: float | None = None, count: float | None = None, kind: str | None = None) -> int:
+    """Record a fact once per piece of evidence; return its id (the existing one if known).
+
+    *rule* names the one rule the fact is evidence for, with a chosen grade's *points*, a
+    *count* (days late, steps, missing occurrences) and a measured result's *kind*."""
     if code not in FACT_CODES:
         raise ValueError(f"unknown fact code {code!r}")
     if source not in SOURCES:
         raise ValueError(f"unknown fact source {source!r}")
     inserted = (DutyFact.insert(person=person_id, code=code, occurred_at=occurred_at,
-                                source=source, ref_id=ref_id, detail=detail)
+                                source=source, ref_id=ref_id, detail=detail, rule=rule, points=points,
+                                count=count, kind=kind)
                 .on_conflict_ignore().execute())
     if inserted:
         return inserted

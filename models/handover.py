@@ -1,8 +1,10 @@
 """Handover (交接班): the outgoing shift lead closes the shift, the incoming one countersigns.
 
 The report is drafted from the shift's entries, its open follow-ups (which carry over),
-emergencies nobody acknowledged and expenses waiting for approval, so nothing drops
-between shifts (002). It is kept as written at the close, and exports as text or Markdown.
+decisions still without an owner 24 hours after they were taken (002 asks they be
+assigned within 24 hours), emergencies nobody acknowledged and expenses waiting for
+approval, so nothing drops between shifts (002). It is kept as written at the close, and
+exports as text or Markdown.
 A shift closed more than ``GRACE`` after its end is a late handover; a shift with no
 handover at all is a missing one: both are facts for appraisal.
 """
@@ -12,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 import peewee as pw
@@ -21,7 +23,8 @@ from . import facts, log_chain
 from .base import BaseModel
 from .db import writes
 from .errors import N_, DutyError
-from .followups import FollowUpRow, open_followups
+from .followups import (NO_DEADLINE, NO_OWNER_FOR, UNASSIGNED_TITLE, FollowUpRow, UnassignedDecision,
+                        open_followups, unassigned_decisions)
 from .log_chain import stamp
 from .log_entries import _append, _author, now
 from .log_query import LogRow, rows_in, unacknowledged_emergencies, waiting_expenses
@@ -53,6 +56,7 @@ class HandoverDraft:
     followups: list[FollowUpRow]
     emergencies: list[LogRow]
     expenses: list[LogRow]
+    unassigned: list[UnassignedDecision] = field(default_factory=list)
 
     def counts(self) -> Counter:
         return Counter(e.category for e in self.entries)
@@ -77,7 +81,7 @@ def draft(at: dt.datetime | None = None, person_id: int | None = None) -> Handov
     at = at or now()
     shift = shift_for(person_id, at)
     return HandoverDraft(shift, rows_in(shift.start, shift.end), open_followups(at),
-                         unacknowledged_emergencies(), waiting_expenses())
+                         unacknowledged_emergencies(), waiting_expenses(), unassigned_decisions(at))
 
 
 def _money(cents: int | None) -> str:
@@ -109,9 +113,15 @@ def report_markdown(d: HandoverDraft, note: str = "", t: Callable[[str], str] = 
     lines += ["", f"## {t(N_('Open follow-ups (carried over)'))}", ""]
     for f in d.followups:
         mark = f" **{t(N_('OVERDUE'))}**" if f.overdue(at_now) else ""
-        lines.append(f"- #{f.entry_seq} {md(f.what)} — {md(f.owner)}, {t(N_('due'))} {f.due_at:%m-%d %H:%M}{mark}")
+        due = f"{t(N_('due'))} {f.due_at:%m-%d %H:%M}" if f.due_at else t(NO_DEADLINE)
+        lines.append(f"- #{f.entry_seq} {md(f.what)} — {md(f.owner)}, {due}{mark}")
     if not d.followups:
         lines.append(f"- {t(N_('none'))}")
+    if d.unassigned:  # only when there are some: a report without them reads as before
+        lines += ["", f"## {t(UNASSIGNED_TITLE)}", ""]
+        for u in d.unassigned:
+            lines.append(f"- #{u.seq} {u.at:%m-%d %H:%M} {md(u.post) + ' ' if u.post else ''}{md(u.text)} "
+                         f"({md(u.author)}) — **{t(NO_OWNER_FOR).format(hours=u.hours)}**")
     lines += ["", f"## {t(N_('Expenses waiting for approval'))}", ""]
     lines += [f"- #{e.seq} {_money(e.amount_cents)} {md(e.text)} ({md(e.author)})" for e in d.expenses] or none
     counts = d.counts()

@@ -13,7 +13,8 @@ from .errors import N_, DutyError, ValidationError
 from .log_chain import entry_hash, stamp
 from .log_search import index_text
 from .log_shift import shift_for
-from .logbook import SEVERITIES, ExpenseDecision, LogAck, LogCategory, LogEntry, LogHead, LogSetting
+from .logbook import SEVERITIES, ExpenseDecision, LogAck, LogCategory, LogEntry, LogHead, LogPerson, LogSetting
+from .org import Person
 from .quick_entry import MAX_TEXT, CategoryRef, ParsedEntry, clean, parse
 from .session import require
 from . import clock
@@ -145,8 +146,26 @@ def add(line: str, default_category: str = "other", at_now: dt.datetime | None =
     if not new_post and post and not known_post(post):
         raise NewPost(N_("No entry was written at “{post}” before; known posts: {known}."), field="line",
                       post=post, known=", ".join(known_posts()) or "—")
-    return _append(author, parsed.category, parsed.text, parsed.at, parsed.severity, parsed.post,
-                   parsed.amount_cents, created=moment)
+    present = _attendees(parsed.attendees)
+    entry_id = _append(author, parsed.category, parsed.text, parsed.at, parsed.severity, parsed.post,
+                       parsed.amount_cents, created=moment)
+    if present:
+        LogPerson.insert_many([{"entry": entry_id, "person": p, "role": "attendee"} for p in present]).execute()
+    return entry_id
+
+
+def _attendees(names: tuple[str, ...]) -> list[int]:
+    """The people named after "+", each by their name on the staff; an unknown name is refused."""
+    ids = []
+    for name in names:
+        found = [p.id for p in Person.select(Person.id).where(Person.name == name, Person.active == True)]  # noqa: E712
+        if len(found) != 1:
+            raise ValidationError(
+                N_("No one on the staff is called “{name}”.") if not found
+                else N_("Several people are called “{name}”: name one of them in the entry's text instead."),
+                field="line", name=name)
+        ids.append(found[0])
+    return ids
 
 
 @writes

@@ -91,6 +91,21 @@ class ExpenseDecision(BaseModel):
         table_name = "expense_decision"
 
 
+class LogPerson(BaseModel):
+    """Whom an entry is about (an incident recorded about a person) or who attended (a meeting's
+    minutes). Append-only like the entries (migration 0011)."""
+
+    ROLES = ("about", "attendee")
+
+    entry = pw.ForeignKeyField(LogEntry, backref="people", index=False)
+    person = pw.ForeignKeyField(Person, backref="+", index=False)
+    role = pw.CharField()
+
+    class Meta:
+        table_name = "log_person"
+        indexes = ((("entry", "person", "role"), True), (("person", "role"), False))
+
+
 class LogSetting(BaseModel):
     key = pw.CharField(unique=True)
     value = pw.TextField()
@@ -99,4 +114,4 @@ class LogSetting(BaseModel):
         table_name = "log_setting"
 
 
-LOG_MODELS = [LogCategory, LogEntry, LogHead, LogAck, ExpenseDecision, LogSetting]
+LOG_MODELS = [LogCategory, LogEntry, LogHead, LogAck, ExpenseDecision, LogPerson, LogSetting]

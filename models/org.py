@@ -38,6 +38,8 @@ class Scheme(BaseModel):
     weight_peer = pw.FloatField(default=20)
     source_doc = pw.CharField(default="")
     seeded = pw.TextField(null=True)
+    raters = pw.CharField(default="self,supervisor,peer")  # who scores its sheets
+    feeds = pw.CharField(null=True)  # the key of a longer period's scheme its sheets are shown beside
 
 
 class Criterion(BaseModel):
@@ -121,8 +123,18 @@ class DepartmentItem(BaseModel):
         indexes = ((("key", "kind", "seq"), True),)
 
 
+BASES = ("occurrence", "shortfall", "late", "graded", "measured")
+EVERY = ("hour", "day", "workday", "week", "month", "half", "year")
+
+
 class Rule(BaseModel):
-    """A deduction or bonus per countable fact ("少開一次調度會扣1分")."""
+    """A deduction or bonus per countable fact ("少開一次調度會扣1分"), and how it applies.
+
+    ``basis`` says how the fact is found (``models.rules``): recorded per occurrence about a
+    person; a *shortfall* of ``activity`` entries against ``times`` per ``every``; *late*
+    against ``due``; a *graded* choice among ``grades``; a *measured* value against
+    ``target`` in steps of ``step``. ``local`` names the parameters no document gives.
+    """
 
     position = pw.ForeignKeyField(Position, backref="rules", on_delete="CASCADE")
     seq = pw.IntegerField()
@@ -135,10 +147,31 @@ class Rule(BaseModel):
     code = pw.CharField(null=True, index=True)  # a duty fact the program counts
     seeded = pw.TextField(null=True)  # NULL: an administrator's rule, not a document's
     retired = pw.DateTimeField(null=True)  # kept for past scoresheets, proposes nothing new
+    basis = pw.CharField(default="occurrence")
+    activity = pw.CharField(null=True)  # log category keys, comma-separated
+    every = pw.CharField(null=True)  # one of EVERY
+    times = pw.IntegerField(default=1)
+    grades = pw.CharField(null=True)  # "2,4,6,8,10"
+    step = pw.FloatField(null=True)
+    target = pw.FloatField(null=True)
+    due = pw.CharField(null=True)  # "+1d 09:00": days after the slot starts, and the time
+    line = pw.IntegerField(null=True)  # the line of the source document
+    local = pw.TextField(null=True)  # which parameters are local choices, and why
 
     class Meta:
         # Unique among the rules in force (a partial index, migration 0009).
         indexes = ((("position", "seq"), True),)
+
+
+class PositionScheme(BaseModel):
+    """A scheme a position is appraised by; a position may have one per period."""
+
+    position = pw.ForeignKeyField(Position, backref="schemes", on_delete="CASCADE")
+    scheme = pw.ForeignKeyField(Scheme, backref="position_links", on_delete="CASCADE")
+
+    class Meta:
+        table_name = "position_scheme"
+        indexes = ((("position", "scheme"), True),)
 
 
 class Person(BaseModel):
@@ -151,4 +184,5 @@ class Person(BaseModel):
     created = pw.DateTimeField(default=clock.now)
 
 
-ORG_MODELS = [Department, Scheme, Criterion, Band, Position, PositionItem, DepartmentItem, Rule, Person]
+ORG_MODELS = [Department, Scheme, Criterion, Band, Position, PositionItem, DepartmentItem, Rule, PositionScheme,
+              Person]

@@ -2,15 +2,14 @@
 
 The warehouse rule (001, 木料场会计) asks for a duty patrol at least once an hour, and
 未按规定进行巡逻 costs a point. A patrol is a log entry of category "patrol" at the post;
-``detect_missed`` walks a window and records each gap longer than the interval as a
-``MissedPatrol`` and a ``missed_patrol`` fact for the person who should have gone. It reads
-the window's patrols, duties and writers once per rule and writes in batches: the number of
-queries does not grow with the number of patrols missed.
+``detect_missed`` walks the duties rostered on the post in a window and records each gap
+longer than the interval as a ``MissedPatrol`` and a ``missed_patrol`` fact for the person
+on that duty. It reads the window's patrols and duties once per rule and writes in batches:
+the number of queries does not grow with the number of patrols missed.
 """
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 from dataclasses import dataclass
 
@@ -77,38 +76,13 @@ def _patrol_times(post: str, start: dt.datetime, end: dt.datetime) -> list[dt.da
     return [dt.datetime.fromisoformat(r[0]) for r in rows]
 
 
-class _Responsible:
-    """Who should have patrolled at a moment: the first officer the roster has on duty (a
-    lead when no officer is), else the post's last writer. Reads the window once."""
+def _duties_at(post: str, start: dt.datetime, end: dt.datetime) -> list:
+    """The duties rostered on *post* (by any of its names) under way in [start, end)."""
+    from .roster import on_duty_during
 
-    def __init__(self, post: str, start: dt.datetime, end: dt.datetime):
-        from .roster import LONGEST_SHIFT, on_duty_during
-
-        self.by_day: dict[dt.date, list[tuple[int, object]]] = {}  # duties by the day they start
-        for order, duty in enumerate(on_duty_during(start, end)):
-            self.by_day.setdefault(duty.starts_at.date(), []).append((order, duty))
-        self.reach = LONGEST_SHIFT.days + 1
-        self.post, self.start, self.end = post, start, end
-        self.moments: list[dt.datetime] | None = None  # the post's writers, read when first needed
-
-    def _writers(self) -> None:
-        before = db.execute_sql("SELECT author_id FROM log_entry WHERE post = ? AND at < ? ORDER BY at DESC "
-                                "LIMIT 1", (self.post, stamp(self.start))).fetchone()
-        rows = db.execute_sql("SELECT at, author_id FROM log_entry WHERE post = ? AND at >= ? AND at < ? "
-                              "ORDER BY at", (self.post, stamp(self.start), stamp(self.end))).fetchall()
-        self.moments = [self.start] + [dt.datetime.fromisoformat(at) for at, _author in rows]
-        self.authors = [before[0] if before else None] + [author for _at, author in rows]
-
-    def at(self, due: dt.datetime) -> int | None:
-        candidates = [pair for back in range(self.reach + 1)
-                      for pair in self.by_day.get(due.date() - dt.timedelta(days=back), ())]
-        on_duty = [d for _order, d in sorted(candidates, key=lambda pair: pair[0]) if d.starts_at <= due < d.ends_at]
-        if on_duty:
-            officers = [d.person_id for d in on_duty if d.role == "officer"] or [d.person_id for d in on_duty]
-            return officers[0]
-        if self.moments is None:
-            self._writers()
-        return self.authors[bisect.bisect_right(self.moments, due) - 1]  # the last writer at or before it
+    name = post.strip().casefold()
+    return [d for d in on_duty_during(start, end)
+            if name in (d.post_key.casefold(), d.post_zh.casefold(), d.post_en.casefold())]
 
 
 def gaps(times: list[dt.datetime], start: dt.datetime, end: dt.datetime, every: dt.timedelta) -> list[dt.datetime]:
@@ -131,23 +105,33 @@ def gaps(times: list[dt.datetime], start: dt.datetime, end: dt.datetime, every: 
 
 @writes
 def detect_missed(start: dt.datetime, end: dt.datetime) -> list[MissedPatrolRow]:
-    """Record every patrol missed in [start, end) at each post with a rule; safe to run again."""
+    """Record every patrol missed in [start, end) at each post with a rule; safe to run again.
+
+    A patrol is due only while someone is rostered on the post (值班期间每小时至少巡逻一次),
+    and a missed one is charged to that person: not to whoever else is on duty elsewhere."""
     require("log.write")
     found = []
     for rule in PatrolRule.select().where(PatrolRule.active == True):  # noqa: E712
         every = dt.timedelta(minutes=rule.every_minutes)
-        due_list = gaps(_patrol_times(rule.post, start, end), start, end, every)
-        if not due_list:
+        duties = _duties_at(rule.post, start, end)
+        if not duties:
             continue
-        responsible = _Responsible(rule.post, start, end)
-        people = {due: responsible.at(due) for due in due_list}
+        times = _patrol_times(rule.post, min(d.starts_at for d in duties), max(d.ends_at for d in duties))
+        people: dict[dt.datetime, int] = {}
+        for duty in duties:
+            window_start, window_end = max(start, duty.starts_at), min(end, duty.ends_at)
+            for due in gaps(times, window_start, window_end, every):
+                people.setdefault(due, duty.person_id)
+        if not people:
+            continue
+        due_list = sorted(people)
         cursor = db.cursor()
         cursor.executemany("INSERT OR IGNORE INTO missed_patrol (rule_id, due_at, person_id) VALUES (?, ?, ?)",
                            [(rule.id, stamp(due), people[due]) for due in due_list])
         ids = dict(db.execute_sql("SELECT due_at, id FROM missed_patrol WHERE rule_id = ? AND due_at >= ? "
                                   "AND due_at < ?", (rule.id, stamp(start), stamp(end))).fetchall())
         facts.record_many([(people[due], "missed_patrol", due, "patrol", ids[stamp(due)], rule.post)
-                           for due in due_list if people[due] is not None])
+                           for due in due_list])
         found += [MissedPatrolRow(ids[stamp(due)], rule.post, due, people[due]) for due in due_list]
     return found
 

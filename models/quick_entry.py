@@ -1,5 +1,7 @@
 """The one-line quick entry: ``14:05 p: @东门 !! ¥35 what happened``, every part but the text optional.
 
+``+李明`` names someone present (a meeting's attendees, ``dm: +李明 +王芳 …``).
+
 Leading tokens, in any order, set the time (default now), the category by its short
 prefix or name followed by a colon, the post or location, the severity (``!`` important,
 ``!!`` emergency) and an amount for an expense; the rest is the text, in any language.
@@ -25,6 +27,7 @@ _PREFIX = re.compile(r"^([^\s:：@!¥￥\d][^\s:：]{0,11})[:：](.*)$", re.S)
 _AMOUNT = re.compile(r"^[¥￥](\d{1,7})(?:\.(\d{1,2}))?$")
 _BRACKETED = re.compile(r"^[\[【]([^\[\]【】\s]+)[\]】]$")
 _SEVERITY = re.compile(r"^[!！]{1,2}$")
+_ATTENDEE = re.compile(r"^[+＋]([^\d\s+＋][^\s]{0,30})$")  # +李明: present at a meeting
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
@@ -46,6 +49,7 @@ class ParsedEntry:
     post: str | None  # None: the writer's usual post
     text: str
     amount_cents: int | None
+    attendees: tuple[str, ...] = ()  # names after "+", kept in the text as typed
 
 
 def clean(text: str) -> str:
@@ -58,19 +62,20 @@ def find_category(word: str, categories: list[CategoryRef]) -> CategoryRef | Non
     for c in categories:
         if word in (c.prefix.lower(), c.key.lower(), c.name_zh.lower(), c.name_en.lower()):
             return c
-    # A Chinese name's part or its first characters (巡: 巡逻：, 火警: for 火警/紧急), when
-    # only one category starts so: an input method makes typing the Latin prefix a detour.
+    # A Chinese name's part or its first characters (巡: 巡逻：, 火警: for 火警/紧急): an input
+    # method makes typing the Latin prefix a detour. Where several start so (巡逻, 巡查), the
+    # first in the list's order is meant: the everyday one comes first.
     if word and not word.isascii():
         found = [c for c in categories
                  if any(part.startswith(word) for part in c.name_zh.lower().split("/"))]
-        if len(found) == 1:
+        if found:
             return found[0]
     return None
 
 
 def _is_token(word: str) -> bool:
     """Whether *word* is one of the leading tokens (so ``[word]`` is the form's brackets)."""
-    return bool(_LOOKS_TIME.match(word) or _SEVERITY.match(word) or _AMOUNT.match(word)
+    return bool(_LOOKS_TIME.match(word) or _SEVERITY.match(word) or _AMOUNT.match(word) or _ATTENDEE.match(word)
                 or (word.startswith("@") and len(word) > 1) or _PREFIX.match(word))
 
 
@@ -85,6 +90,7 @@ def parse(line: str, categories: list[CategoryRef], now: dt.datetime,
     post = None
     severity = None
     amount = None
+    attendees: list[str] = []
     while rest:
         head, _, tail = rest.partition(" ")
         tail = tail.lstrip()
@@ -104,6 +110,11 @@ def parse(line: str, categories: list[CategoryRef], now: dt.datetime,
             rest = tail
         elif head.startswith("@") and len(head) > 1:
             post = head[1:][:60]
+            rest = tail
+        elif _ATTENDEE.match(head):
+            name = _ATTENDEE.match(head).group(1)
+            if name not in attendees:
+                attendees.append(name)
             rest = tail
         elif _SEVERITY.match(head):
             severity = "important" if len(head) == 1 else "emergency"
@@ -127,9 +138,11 @@ def parse(line: str, categories: list[CategoryRef], now: dt.datetime,
     text = " ".join(rest.split())
     if not text:
         raise ValidationError(N_("Type what happened after the time and category."), field=FIELD)
+    if attendees:  # the names stay in the text, so the hash chain covers who was there
+        text = " ".join(f"+{name}" for name in attendees) + " " + text
     if len(text) > MAX_TEXT:
         raise ValidationError(N_("The entry is too long ({length} characters); keep it under {limit}."),
                               field=FIELD, length=len(text), limit=MAX_TEXT)
     if category.key == "expense" and amount is None:
         raise ValidationError(N_("An expense needs an amount, such as ¥35."), field=FIELD)
-    return ParsedEntry(at, category.key, severity or category.severity, post, text, amount)
+    return ParsedEntry(at, category.key, severity or category.severity, post, text, amount, tuple(attendees))

@@ -5,7 +5,7 @@
   peer — only the criteria and their own peer points, never the colleague's score, band,
   state, other raters or deductions.
 - There is no separate peer assignment: any colleague of the same department rates any
-  other, on a sheet whose scheme gives peers a weight. The department is the one of the
+  other, on a sheet whose scheme has peers among its raters and gives them a weight. The department is the one of the
   sheet's position (as the period opened) and of the rater's position now.
 
 Screens, exports and the command line all read through ``score_review``, which asks here,
@@ -25,14 +25,15 @@ NOT_YOURS = N_("Appraisal results are personal: you may open your own scoresheet
 NOT_EXPORTER = N_("Only a supervisor or an administrator exports appraisal results; "
                   "you may print your own form.")
 
-# A colleague's sheet one may rate as a peer: same department, peers weighted, not one's own.
+# A colleague's sheet one may rate as a peer: same department, peers among its raters and
+# weighted, not one's own (a duty officer's monthly self-appraisal has no peers to rate it).
 _PEER_SQL = """
 SELECT s.id FROM scoresheet s
 JOIN person p ON p.id = s.person_id
 JOIN position pos ON pos.id = coalesce(s.position_id, p.position_id)
 WHERE pos.department_id = (SELECT rp.department_id FROM person r JOIN position rp ON rp.id = r.position_id
                            WHERE r.id = ?)
-  AND s.person_id != ? AND s.weight_peer > 0 AND {where}
+  AND s.person_id != ? AND s.weight_peer > 0 AND instr(',' || s.raters || ',', ',peer,') > 0 AND {where}
 """
 
 

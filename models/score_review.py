@@ -21,8 +21,8 @@ from .log_chain import stamp
 from .org import Department, Person, Position, Rule
 from .periods import parse
 from .score_access import FULL, PEER, access_to, peer_sheets, require_person, sees_all, viewer
-from .scoring import (DEFAULT_BANDS, CriterionParts, Total, criterion_score, rule_points,
-                      total)
+from .scoring import (DEFAULT_BANDS, RATERS, CriterionParts, Total, criterion_score, parse_raters,
+                      rule_points, total)
 from . import clock
 
 GAP_SHARE = 0.3  # self and supervisor this far apart (share of the item's maximum) is flagged
@@ -59,6 +59,8 @@ class ResultRow:
     open_proposals: int
     rank: int | None = None
     access: str = FULL  # PEER: a colleague to rate, shown without score, band or state
+    criteria_rated: int = 0  # items with a score so far, of
+    criteria_total: int = 0
 
     @property
     def provisional(self) -> bool:
@@ -85,12 +87,13 @@ def list_periods() -> list[PeriodInfo]:
 
 
 def default_period(today: dt.date | None = None) -> PeriodInfo | None:
-    """The most recent period that has ended, else the newest one."""
+    """The most recent period that has ended, else the newest one. Of a month and a quarter
+    that end together, the quarter: its review takes the months in (they feed it)."""
     today = today or clock.today()
     periods = list_periods()
     ended = [p for p in periods if p.ends <= today]
     if ended:
-        return max(ended, key=lambda p: (p.ends, p.starts))
+        return max(ended, key=lambda p: (p.ends, -p.starts.toordinal()))
     return periods[0] if periods else None
 
 
@@ -130,11 +133,12 @@ class _SheetData:
 def totals(where: str, params: tuple) -> dict[int, tuple[Total, list[CriterionParts]]]:
     """Each sheet's total (and its criteria) for the sheets ``where`` selects (SQL over ``s``)."""
     data: dict[int, _SheetData] = {}
-    for sid, ws, wv, wp, low, high, bands, dcap, bcap in db.execute_sql(
+    for sid, ws, wv, wp, low, high, bands, dcap, bcap, raters in db.execute_sql(
             f"SELECT s.id, s.weight_self, s.weight_supervisor, s.weight_peer, s.min_score, s.max_score, "
-            f"s.bands, s.deduction_cap, s.bonus_cap FROM scoresheet s WHERE {where}", params):
-        data[sid] = _SheetData({"self": ws, "supervisor": wv, "peer": wp}, low, high,
-                               decode_bands(bands) or list(DEFAULT_BANDS), dcap, bcap)
+            f"s.bands, s.deduction_cap, s.bonus_cap, s.raters FROM scoresheet s WHERE {where}", params):
+        sides = parse_raters(raters)  # only the sheet's raters count, whatever else was given
+        weights = {r: w if r in sides else 0.0 for r, w in (("self", ws), ("supervisor", wv), ("peer", wp))}
+        data[sid] = _SheetData(weights, low, high, decode_bands(bands) or list(DEFAULT_BANDS), dcap, bcap)
     for sid, item_id, max_points in db.execute_sql(
             f"SELECT i.sheet_id, i.id, i.max_points FROM sheet_item i JOIN scoresheet s ON s.id = i.sheet_id "
             f"WHERE {where} ORDER BY i.sheet_id, i.seq", params):
@@ -207,7 +211,8 @@ def _scored_rows(where: str, params: tuple) -> list[ResultRow]:
         band = t.band if scored and t.band else ("", "")
         rows.append(ResultRow(sid, pid, name, dzh, den, dsort, pzh, pen, state, t.score if scored else None,
                               band[0], band[1], t.rated, t.deductions, t.bonuses, t.complete,
-                              open_counts.get(sid, 0)))
+                              open_counts.get(sid, 0), criteria_rated=t.criteria_rated,
+                              criteria_total=t.criteria_total))
     return rows
 
 
@@ -278,6 +283,13 @@ class AdjustmentView:
     reason: str
     note: str
     rule_id: int | None
+    fine: float | None = None  # yuan, its own figure beside the points
+    where: str = ""  # the rule's document and line: "001 · line 823" ("local": an administrator's)
+    doc: str = ""  # the same in parts, to be said in the reader's language ("" for an administrator's rule)
+    line: int | None = None
+    basis: str = ""  # occurrence | shortfall | late | graded | measured (org.BASES)
+    unit: str = ""  # the rule's unit: 次, 天 …
+    local: str = ""  # which of the rule's parameters are local choices, and why
 
     @property
     def signed(self) -> float:
@@ -337,10 +349,38 @@ class SheetDetail:
     rules: list[RuleChoice]
     peer_count: int
     access: str = FULL  # PEER: only the criteria and the reader's own peer points are filled in
+    raters: tuple[str, ...] = RATERS  # the sides that score this sheet
+    feeds: tuple["FeedView", ...] = ()  # the shorter periods' sheets shown beside it
 
     @property
     def open_proposals(self) -> int:
         return sum(1 for a in self.adjustments if a.status == "proposed")
+
+    @property
+    def weights_local(self) -> bool:
+        """Weights between several raters are no document's (``002`` and ``001`` name the
+        raters, never their shares): a local choice. A single rater counts 100 %."""
+        return len(self.raters) > 1
+
+
+@dataclass(frozen=True)
+class FeedView:
+    """A sheet that feeds a longer period's review (a month's self-appraisal beside the
+    quarter's), or the period of one not there (``sheet_id`` None)."""
+
+    period_key: str
+    sheet_id: int | None
+    state: str
+    score: float | None  # None until every item is rated
+    criteria_rated: int
+    criteria_total: int
+    band_zh: str = ""
+    band_en: str = ""
+    raters: tuple[str, ...] = ()  # who scores it ("self": a self-appraisal)
+
+    @property
+    def provisional(self) -> bool:
+        return self.state not in LOCKED
 
 
 def sheet_detail(sheet_id: int) -> SheetDetail:
@@ -369,10 +409,7 @@ def sheet_detail(sheet_id: int) -> SheetDetail:
                 and abs(parts.self - parts.supervisor) >= GAP_SHARE * item.max_points - 1e-9)
         items.append(ItemView(item.seq, item.group_zh, item.group_en, item.name_zh, item.name_en,
                               item.max_points, item.measure, parts, comments.get(item.id, {}), wide))
-    adjustments = [AdjustmentView(a.id, a.kind, a.fact, a.code, a.points, a.count, a.cap, a.source, a.ref_id,
-                                  _datetime(a.occurred_at), a.status, a.reason, a.note, a.rule_id)
-                   for a in Adjustment.select().where(Adjustment.sheet == sheet)
-                   .order_by(Adjustment.occurred_at, Adjustment.id)]
+    adjustments = _adjustments(sheet.id)
     names = dict(Person.select(Person.id, Person.name).tuples())
     events = [EventView(_datetime(e.at), names.get(e.actor_id, "system"), e.action, e.from_state, e.to_state,
                         e.reason)
@@ -386,7 +423,84 @@ def sheet_detail(sheet_id: int) -> SheetDetail:
         department.name_zh if department else "", department.name_en if department else "",
         sheet.state, {"self": sheet.weight_self, "supervisor": sheet.weight_supervisor, "peer": sheet.weight_peer},
         sheet.min_score, sheet.max_score, sheet.deduction_cap, sheet.bonus_cap, items, adjustments, t, events,
-        _trend(sheet.person_id), rules, len(peers))
+        _trend(sheet.person_id, sheet.period.kind), rules, len(peers), raters=_raters(sheet.id),
+        feeds=tuple(_feeds(sheet)))
+
+
+def _raters(sheet_id: int) -> tuple[str, ...]:
+    row = db.execute_sql("SELECT raters FROM scoresheet WHERE id = ?", (sheet_id,)).fetchone()
+    return parse_raters(row[0] if row else None)
+
+
+def _adjustments(sheet_id: int) -> list[AdjustmentView]:
+    """The sheet's deductions and bonuses, each with where its rule is written."""
+    from . import rules as rulebook
+
+    refs: dict[int, object] = {}
+    views = []
+    for a in (Adjustment.select().where(Adjustment.sheet == sheet_id)
+              .order_by(Adjustment.occurred_at, Adjustment.id)):
+        ref = None
+        if a.rule_id is not None:
+            if a.rule_id not in refs:
+                refs[a.rule_id] = rulebook.rule_ref(a.rule_id)
+            ref = refs[a.rule_id]
+        views.append(AdjustmentView(
+            a.id, a.kind, a.fact, a.code, a.points, a.count, a.cap, a.source, a.ref_id, _datetime(a.occurred_at),
+            a.status, a.reason, a.note, a.rule_id, fine=a.fine,
+            where=ref.where if ref else "", doc=ref.source_doc if ref and ref.seeded else "",
+            line=ref.line if ref and ref.seeded else None, basis=ref.basis if ref else "", unit=ref.unit if ref else "",
+            local=(ref.local or "") if ref else ""))
+    return views
+
+
+def feeding_sheets(sheet_id: int) -> list[FeedView]:
+    """The sheets that feed *sheet_id*, oldest first: for a quarter's supervisor appraisal,
+    the person's monthly self-appraisals of that quarter (a scheme's ``feeds`` names the
+    longer scheme), with a row for each month that has none. Empty for a peer."""
+    sheet = Scoresheet.get_or_none(Scoresheet.id == sheet_id)
+    if sheet is None:
+        raise DutyError(N_("That scoresheet no longer exists."))
+    if access_to(sheet.id, sheet.person_id) != FULL:
+        return []
+    return _feeds(sheet)
+
+
+def _feeds(sheet: Scoresheet) -> list[FeedView]:
+    from .org import Scheme
+    from .periods import containing
+
+    scheme = Scheme.get_or_none(Scheme.id == sheet.scheme_id) if sheet.scheme_id else None
+    feeders = list(Scheme.select().where(Scheme.feeds == scheme.key)) if scheme else []
+    if not feeders:
+        return []
+    period = AppraisalPeriod.get_by_id(sheet.period_id)
+    starts, ends = _date(period.starts), _date(period.ends)
+    expected: dict[str, tuple] = {}
+    for kind in dict.fromkeys(f.period for f in feeders):
+        day = starts
+        while day < ends:
+            span = containing(kind, day)
+            if span.starts >= starts and span.ends <= ends:
+                expected[span.key] = (span.starts, span.ends)
+            day = span.ends
+    marks = ", ".join("?" for _ in feeders)
+    where = (f"s.person_id = ? AND s.scheme_id IN ({marks}) AND s.id IN (SELECT x.id FROM scoresheet x "
+             f"JOIN appraisal_period xp ON xp.id = x.period_id WHERE xp.starts >= ? AND xp.ends <= ?)")
+    params = (sheet.person_id, *(f.id for f in feeders), starts.isoformat(), ends.isoformat())
+    computed = totals(where, params)
+    found: dict[str, FeedView] = {}
+    for sid, key, state, p_starts, raters in db.execute_sql(
+            f"SELECT s.id, p.key, s.state, p.starts, s.raters FROM scoresheet s "
+            f"JOIN appraisal_period p ON p.id = s.period_id WHERE {where} ORDER BY p.starts, p.ends", params):
+        t = computed[sid][0]
+        scored = t.complete and t.criteria_total > 0
+        band = t.band if scored and t.band else ("", "")
+        found[key] = FeedView(key, sid, state, t.score if scored else None, t.criteria_rated, t.criteria_total,
+                              band[0], band[1], parse_raters(raters))
+        expected.setdefault(key, (_date(p_starts), None))
+    return [found.get(key) or FeedView(key, None, "", None, 0, 0)
+            for key in sorted(expected, key=lambda k: expected[k][0])]
 
 
 def _peer_view(sheet: Scoresheet, position, department, rater_id: int) -> SheetDetail:
@@ -417,12 +531,18 @@ def trend(person_id: int) -> list[TrendPoint]:
     return _trend(person_id)
 
 
-def _trend(person_id: int) -> list[TrendPoint]:
-    computed = totals("s.person_id = ?", (person_id,))
+def _trend(person_id: int, kind: str | None = None) -> list[TrendPoint]:
+    """The person's scores over time; only periods of *kind* when given (a month's
+    self-appraisal and a quarter's review are not one series)."""
+    where, params = "s.person_id = ?", (person_id,)
+    if kind:
+        where += " AND s.period_id IN (SELECT id FROM appraisal_period WHERE kind = ?)"
+        params += (kind,)
+    computed = totals(where, params)
     points = []
     for sid, key in db.execute_sql(
-            "SELECT s.id, p.key FROM scoresheet s JOIN appraisal_period p ON p.id = s.period_id "
-            "WHERE s.person_id = ? ORDER BY p.starts, p.ends", (person_id,)):
+            f"SELECT s.id, p.key FROM scoresheet s JOIN appraisal_period p ON p.id = s.period_id "
+            f"WHERE {where} ORDER BY p.starts, p.ends", params):
         t = computed[sid][0]
         scored = t.complete and t.criteria_total > 0
         band = t.band if scored and t.band else ("", "")

@@ -41,6 +41,27 @@ def check_weights(self_w: float, supervisor_w: float, peer_w: float) -> dict[str
     return weights
 
 
+def parse_raters(text: str | None) -> tuple[str, ...]:
+    """The rater sides a scheme or sheet names ("self", "self,supervisor"), in the usual order;
+    all three when it names none (sheets from before raters were kept)."""
+    named = {part.strip() for part in (text or "").split(",")}
+    return tuple(r for r in RATERS if r in named) or RATERS
+
+
+def rater_weights(raters: tuple[str, ...], weights: dict[str, float]) -> dict[str, float]:
+    """The weights a sheet scored by *raters* takes from its scheme's *weights*: 0 for a side
+    that does not rate, the others scaled to 100 % together (a single rater is 100 %; sides
+    the scheme weighs at 0 share equally when all of them are 0)."""
+    present = {r: max(weights.get(r) or 0.0, 0.0) for r in RATERS if r in raters}
+    total_w = sum(present.values())
+    if not present:
+        return {r: 0.0 for r in RATERS}
+    if total_w <= 0:
+        present = {r: 1.0 for r in present}
+        total_w = float(len(present))
+    return {r: present[r] * 100 / total_w if r in present else 0.0 for r in RATERS}
+
+
 def check_points(points: float, max_points: float) -> float:
     """A rater's points for one criterion: within 0 and the criterion's maximum."""
     if points is None or points != points:  # NaN

@@ -34,6 +34,7 @@ PERMISSIONS: dict[str, str] = {
     "log.acknowledge": "lead",
     "log.approve_expense": "lead",
     "log.handover": "lead",
+    "log.record_about": "lead",  # an incident, grade or measured value about a named person
     "log.configure": "admin",
     # roster
     "roster.checkin": "officer",

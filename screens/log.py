@@ -30,7 +30,7 @@ from tui.inputs import LineInput
 from tui.text import plain
 from tui.logview import PAGE, LogView, read_pages_around
 
-from .log_dialogs import FormDialog
+from .log_dialogs import FormDialog, IncidentDialog
 
 
 log = logging.getLogger("duty")
@@ -89,11 +89,13 @@ class LogScreen(DutyScreen):
         Binding("a", "acknowledge", "Acknowledge emergency", show=False, id="log-ack"),
         Binding("v", "approve", "Approve expense", show=False, id="log-approve"),
         Binding("h", "handover", "Handover", id="log-handover"),
+        Binding("i", "record_about", "Record about a person", id="log-record-about"),
         Binding("escape", "clear", "Clear filter and search", show=False, id="log-clear"),
     ]
 
     ROLE_ACTIONS = {"amend": "log.amend", "followup": "log.followup", "close_followup": "log.followup",
-                    "acknowledge": "log.acknowledge", "approve": "log.approve_expense"}
+                    "acknowledge": "log.acknowledge", "approve": "log.approve_expense",
+                    "record_about": "log.record_about"}
 
     def __init__(self):
         super().__init__()
@@ -101,6 +103,8 @@ class LogScreen(DutyScreen):
         self.search_text = ""
         self._show_id: int | None = None  # show_entry's entry until the view is on it
         self._show_note = ""  # what the status line says when it gets there (a missing patrol)
+        self._unassigned: list[int] = []  # decisions without an owner after 24 hours (002)
+        self._message = ""  # what the status line says besides the counts
         self._back_to: str | None = None  # the workspace that sent us here: Esc goes back to it
         self._read: _Read | None = None  # the newest read of the log, under way or done
         self._ready = False  # on_mount has run: the view can take rows
@@ -217,6 +221,14 @@ class LogScreen(DutyScreen):
             self.view.centre()
             message = ""
         self.show_status(message)
+        # After the rows are drawn: decisions nobody was assigned within 24 hours (002).
+        self.fetch(followups.unassigned_decisions, then=self._flag_unassigned, group="log-flags")
+
+    def _flag_unassigned(self, found) -> None:
+        flagged = [d.seq for d in found or ()]
+        if flagged != self._unassigned:
+            self._unassigned = flagged
+            self.show_status(self._message)  # the line keeps what it said
 
     def show_entry(self, entry_id: int, note: str = "") -> None:
         """Jump to the entry *entry_id* and mark it (the score review shows a deduction's evidence).
@@ -271,6 +283,7 @@ class LogScreen(DutyScreen):
             self.show_status(error_text(error))
 
     def show_status(self, message: str = "") -> None:
+        self._message = message
         parts = [ngettext("{count} entry", "{count} entries", self.view.total).format(count=f"{self.view.total:,}")]
         if not self.filter.empty:
             parts.append(_("filtered"))
@@ -280,6 +293,10 @@ class LogScreen(DutyScreen):
             parts.append(message)
         if self._show_note:  # the evidence asked for stays named until Esc or the next jump
             parts.append(self._show_note)
+        if self._unassigned:
+            shown = ", ".join(f"#{seq}" for seq in self._unassigned[-3:])
+            more = len(self._unassigned) - 3
+            parts.append(_(followups.UNASSIGNED_NOTICE).format(entries=shown + (f" (+{more})" if more > 0 else "")))
         # plain: the search words are typed text
         self.query_one("#log-status", Static).update(plain(" · ".join(parts)), layout=False)  # fixed height
 
@@ -472,11 +489,12 @@ class LogScreen(DutyScreen):
         row = self._current()
         if row is None:
             return
-        fields = [("owner", N_("Owner (a name)"), ""), ("due", N_("Deadline (+24h, 14:00, 11-21 14:00)"), "+24h"),
+        # 002: the decision gets its owner within 24 hours; the deadline is the assigner's own.
+        fields = [("owner", N_("Owner (a name)"), ""), ("due", N_("Deadline, if any (+3d, 14:00, 11-21 14:00)"), ""),
                   ("what", N_("What is to be done"), row.text[:200])]
 
         def open_it(values):
-            due = log_forms.parse_deadline(values["due"], log_entries.now())
+            due = followups.deadline(values["due"], log_entries.now())
             return followups.open_followup(row.id, values["owner"], due, values["what"])
 
         self.app.push_screen(FormDialog(N_("Open a follow-up"), fields, open_it), self._changed)
@@ -484,6 +502,18 @@ class LogScreen(DutyScreen):
     def _changed(self, answer) -> None:
         if answer:
             self.view.invalidate()
+
+    def action_record_about(self) -> None:
+        self.app.push_screen(IncidentDialog(), self._recorded)
+
+    def _recorded(self, answer) -> None:
+        if answer is None:
+            return
+        self.view.invalidate()
+        if answer.fact_id is None:
+            self.notify(_("Recorded; the value is on target, so no points follow."))
+        else:
+            self.notify(_("Recorded; it is proposed on the person's appraisal for a supervisor to decide."))
 
     def action_close_followup(self) -> None:
         row = self._current()

@@ -1,4 +1,5 @@
-"""Small forms of the log screen: amend, follow-up, close, filter, go to date, handover note.
+"""Small forms of the log screen: amend, follow-up, close, filter, go to date, handover note,
+and a rule's fact recorded about a person.
 
 One ``FormDialog`` serves them all: a title, a few labelled lines and an action that runs
 in a thread worker. A ``DutyError`` naming a field shows under that field; what was typed
@@ -7,12 +8,14 @@ stays, and nothing is saved until the action succeeds.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, Callable
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from rich.text import Text
 from textual.widgets import Input, Label, Static
 
 from models.errors import DutyError
@@ -83,6 +86,179 @@ class FormDialog(DutyModal):
         label.update(plain(error_text(error)))
         label.add_class("-shown")
         if field in names:
+            self.query_one(f"#form-{field}", Input).focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class IncidentDialog(DutyModal):
+    """Record a rule's fact about a person (a lead or supervisor): the person, one of their
+    position's rules by number, the grade, measured value or days the rule asks for, and a
+    line of what happened. Enter moves on; Enter on the last line records."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="incident-cancel")]
+    FIELDS = ("person", "rule", "amount", "text")
+
+    def __init__(self, name: str = ""):
+        super().__init__()
+        self.initial_name = name
+        self.subject = None  # models.rules.Subject once the name is found
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="log-form", id="incident-form"):
+            yield Static(_("Record about a person"), classes="dialog-title")
+            yield Label(_("Person (a name)"))
+            yield Input(value=self.initial_name, id="form-person", select_on_focus=False)
+            yield Label("", id="form-person-error", classes="error")
+            yield Static("", id="incident-rules")
+            yield Label(_("Rule (its number)"))
+            yield Input(id="form-rule", select_on_focus=False)
+            yield Label("", id="form-rule-error", classes="error")
+            yield Label(_("Grade, measured value or days late, as the rule asks"), id="incident-amount-label")
+            yield Input(id="form-amount", select_on_focus=False)
+            yield Label("", id="form-amount-error", classes="error")
+            yield Label(_("What happened"))
+            yield Input(id="form-text", select_on_focus=False)
+            yield Label("", id="form-text-error", classes="error")
+            yield Label("", id="form-error", classes="error")
+
+    def on_mount(self) -> None:
+        self.query_one("#form-person", Input).focus()
+        self.rule_typed()
+
+    def _show(self, field: str, message: str) -> None:
+        label = self.query_one(f"#form-{field}-error" if field in self.FIELDS else "#form-error", Label)
+        label.update(plain(message))
+        label.set_class(bool(message), "-shown")
+
+    def _clear(self) -> None:
+        for label in self.query(".error"):
+            label.update("")
+            label.remove_class("-shown")
+
+    def _rule(self):
+        text = self.query_one("#form-rule", Input).value.strip()
+        if self.subject is None or not text.isdigit() or not 1 <= int(text) <= len(self.subject.rules):
+            return None
+        return self.subject.rules[int(text) - 1]
+
+    def _rules_text(self) -> Text:
+        from models.rules import RuleRef
+
+        out = Text()
+        if self.subject is None:
+            return out
+        out.append(plain(f"{self.subject.name} · {self.subject.position}\n", style="bold"))
+        for n, rule in enumerate(self.subject.rules, 1):
+            r: RuleRef = rule
+            sign = "+" if r.kind == "bonus" else "−"
+            out.append(f"{n:>2} ", style="bold")
+            out.append(plain(r.fact[:40]))
+            out.append(f"  {sign}{r.points:g}/{r.unit}", style="dim")
+            if r.basis == "graded":
+                out.append(" " + _("grades") + " " + "/".join(f"{g:g}" for g in r.grades), style="dim")
+            elif r.basis == "measured":
+                target = "—" if r.target is None else f"{r.target:g}"
+                out.append(" " + _("target {target} (local choice)").format(target=target), style="dim")
+            if r.fine:
+                out.append(" " + _("fine ¥{fine}").format(fine=f"{r.fine:g}"), style="dim")
+            out.append("\n")
+        return out
+
+    def _asks(self, rule) -> str:
+        if rule is None:
+            return _("Grade, measured value or days late, as the rule asks")
+        if rule.basis == "graded":
+            return _("Grade: one of {grades}").format(grades=", ".join(f"{g:g}" for g in rule.grades))
+        if rule.basis == "measured":
+            return _("Measured value (the target is {target})").format(
+                target="—" if rule.target is None else f"{rule.target:g}")
+        if rule.basis == "late":
+            return _("Days late")
+        return _("Nothing to add for this rule: Enter moves on")
+
+    @on(Input.Changed, "#form-rule")
+    def rule_typed(self) -> None:
+        rule = self._rule()
+        asks = rule is not None and rule.basis in ("graded", "measured", "late")
+        self.query_one("#incident-amount-label", Label).update(self._asks(rule))
+        for widget in (self.query_one("#incident-amount-label"), self.query_one("#form-amount")):
+            widget.display = asks  # only a rule that asks for a figure shows its line
+
+    @on(Input.Submitted)
+    def submitted(self, event: Input.Submitted) -> None:
+        if self.busy:
+            return
+        field = (event.input.id or "").removeprefix("form-")
+        if field == "person":
+            self._find_person()
+        elif field == "rule":
+            rule = self._rule()
+            if rule is None:
+                self._show("rule", _("Type the number of one of the rules listed above.") if self.subject
+                           else _("Type the person's name first."))
+                return
+            self._show("rule", "")
+            nxt = "#form-amount" if rule.basis in ("graded", "measured", "late") else "#form-text"
+            self.query_one(nxt, Input).focus()
+        elif field == "amount":
+            self.query_one("#form-text", Input).focus()
+        else:
+            self.submit()
+
+    def _find_person(self) -> None:
+        from models import rules
+
+        def found(subject) -> None:
+            self.busy = False
+            self.subject = subject
+            self.query_one("#form-person", Input).value = subject.name
+            self.query_one("#incident-rules", Static).update(self._rules_text())
+            self.query_one("#form-rule", Input).focus()
+            self.rule_typed()
+
+        def failed(error: BaseException) -> None:
+            self.busy = False
+            self.subject = None
+            self.query_one("#incident-rules", Static).update("")
+            self._show(getattr(error, "field", None) or "person", error_text(error))
+
+        self._clear()
+        self.busy = True
+        self.fetch(rules.subject, self.query_one("#form-person", Input).value, then=found, on_error=failed)
+
+    def submit(self) -> None:
+        from models import rules
+
+        if self.subject is None:
+            self._find_person()
+            return
+        rule = self._rule()
+        if rule is None:
+            self._show("rule", _("Type the number of one of the rules listed above."))
+            self.query_one("#form-rule", Input).focus()
+            return
+        amount = self.query_one("#form-amount", Input).value
+        text = self.query_one("#form-text", Input).value
+        extra = {"graded": "grade", "measured": "value", "late": "days"}.get(rule.basis)
+        kwargs = {extra: amount} if extra else {}
+        self._clear()
+        self.busy = True
+        self.fetch(partial(rules.record_about, **kwargs), self.subject.person_id, rule.id, text,
+                   then=self._done, on_error=self._failed)
+
+    def _done(self, answer) -> None:
+        self.busy = False
+        self.dismiss(answer)
+
+    def _failed(self, error: BaseException) -> None:
+        self.busy = False
+        field = getattr(error, "field", None) if isinstance(error, DutyError) else None
+        field = {"grade": "amount", "value": "amount", "days": "amount", "at": None}.get(field, field)
+        self._show(field or "", error_text(error))
+        if field in self.FIELDS:
             self.query_one(f"#form-{field}", Input).focus()
 
     def action_cancel(self) -> None:

@@ -39,7 +39,7 @@ WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_
 SHORT = {"no_lead": N_("no lead"), "rest": N_("rest"), "leave": N_("leave"), "double": N_("double")}
 # the warnings panel's title at 80 columns: the kinds in a word each
 TITLE_SHORT = {"double": N_("double"), "no_lead": N_("no lead"), "short": N_("understaffed"), "rest": N_("rest"),
-               "leave": N_("leave")}
+               "leave": N_("leave"), "lead_cover": N_("24 h cover")}
 LABEL_WIDTH = 6
 DAY_COLUMNS = tuple(f"day{n}" for n in range(7))  # by weekday, so a new week reuses the columns
 # action → what the signed-in person's role must allow (models.session.PERMISSIONS); roster
@@ -512,9 +512,15 @@ class RosterScreen(DutyScreen):
         if w is None or self.view is None:
             return
         rows = [s.id for s in self.view.shifts]
-        if w.shift_id in rows and self.view.monday <= w.day <= self.view.monday + dt.timedelta(days=6):
+        if self.view.monday <= w.day <= self.view.monday + dt.timedelta(days=6):
             table = self.query_one(DataTable)
-            table.cursor_coordinate = Coordinate(rows.index(w.shift_id), (w.day - self.view.monday).days + 1)
+            if w.shift_id in rows:
+                row = rows.index(w.shift_id)
+            elif w.shift_id is None and table.row_count:  # a day's warning (24-hour cover): its column
+                row = table.cursor_coordinate.row
+            else:
+                return
+            table.cursor_coordinate = Coordinate(row, (w.day - self.view.monday).days + 1)
             table.focus()
 
     def action_week(self, step: int) -> None:

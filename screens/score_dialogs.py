@@ -6,6 +6,7 @@ typed text stays, and nothing is saved until the whole form is sound.
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -179,22 +180,26 @@ class WeightsDialog(DutyModal):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="weights-cancel")]
 
-    def __init__(self, weights: dict[str, float]):
+    def __init__(self, weights: dict[str, float], raters: tuple[str, ...] = ("self", "supervisor", "peer")):
         super().__init__()
         self.weights = weights
+        self.raters = raters  # only the sheet's raters get a field; the others stay 0
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(_("Rater weights in %"), classes="dialog-title")
             with Horizontal(classes="field-row"):
-                for side in ("self", "supervisor", "peer"):
+                for side in self.raters:
                     yield Input(value=number(self.weights[side]), placeholder=_(SIDE_NAMES[side]), id=f"weight-{side}")
             yield Label("", id="weights-error", classes="error")
-            yield Static(_("Self, supervisor, peers: they must add up to 100. Enter to save."), classes="hint")
+            yield Static(plain(_("{sides}: they must add up to 100. Enter to save.").format(
+                sides=", ".join(_(SIDE_NAMES[side]) for side in self.raters))), classes="hint")
+            yield Static(_("No document gives these weights: they are a local choice."), classes="hint")
 
     @on(Input.Submitted)
     def save(self) -> None:
-        values = [parse_number(self.query_one(f"#weight-{s}", Input).value) for s in ("self", "supervisor", "peer")]
+        values = [parse_number(self.query_one(f"#weight-{s}", Input).value) if s in self.raters else 0.0
+                  for s in ("self", "supervisor", "peer")]
         label = self.query_one("#weights-error", Label)
         if any(v is None for v in values):
             label.update(_("Type a number in each field."))
@@ -242,6 +247,47 @@ class OpenPeriodDialog(DutyModal):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class EvidenceDialog(DutyModal):
+    """A deduction's evidence: the rule as written and where, the entries that show it and,
+    for a shortfall, each period with what was found of what was required. Enter opens
+    where it is recorded (the log entry, the patrol slot, the roster day); Escape closes."""
+
+    DEFAULT_CSS = """
+    EvidenceDialog {
+        align: center middle;
+    }
+    """
+    BINDINGS = [Binding("escape", "close", "Close", id="evidence-close"),
+                Binding("enter", "open", "Open", id="evidence-open")]
+
+    def __init__(self, why: Text, lines: list[str], missing: tuple[str, ...], can_open: bool):
+        super().__init__()
+        self.why, self.lines, self.missing, self.can_open = why, lines, missing, can_open
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog parts-dialog"):
+            yield Static(_("Evidence"), classes="dialog-title")
+            yield Static(self.why, id="evidence-why")
+            for line in self.lines:
+                yield Static(plain(line), classes="evidence-line")
+            if self.missing:
+                yield Static(_("Missing"), classes="dialog-title")
+                for line in self.missing:
+                    yield Static(plain(line), classes="evidence-missing")
+            yield Static(_("Enter opens where it is recorded; Escape closes.") if self.can_open
+                         else _("Press Escape to close."), classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one(VerticalScroll).focus()
+
+    def action_open(self) -> None:
+        if self.can_open:
+            self.dismiss(True)
+
+    def action_close(self) -> None:
+        self.dismiss(False)
 
 
 class PartsDialog(DutyModal):

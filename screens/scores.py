@@ -1,6 +1,8 @@
 """Score review (F4): a period's scoresheets by department, with rank, band and the spread.
 
 Enter opens a person's sheet; [ and ] step through the opened periods; s changes the order.
+Only approved sheets are ranked and banded: a score still open is shown in brackets, dim,
+with "not final" for its band, and a sheet with items unrated shows how many are ("3/10").
 A supervisor or administrator sees everyone; anyone else sees their own row and the
 colleagues they rate as a peer (the models decide which, and leave out what is not theirs).
 """
@@ -114,7 +116,7 @@ class ScoresScreen(DutyScreen):
             Column("name", _("Name"), 10),
             Column("department", _("Department"), 16 if wide else 10),
             Column("position", _("Position"), 24 if wide else 14),
-            Column("score", _("Score"), 5, "right"),
+            Column("score", _("Score"), 6, "right"),
             Column("band", _("Band"), 9),
             Column("state", _("State"), 12, flex=True),
         ])
@@ -166,8 +168,10 @@ class ScoresScreen(DutyScreen):
                     pick(row.position_zh, row.position_en), "", "", (states[PEER], "italic"))
         band = (pick(row.band_zh, row.band_en), BAND_STYLES.get(row.band_zh, ""))
         score = "–" if row.score is None else f"{row.score:.1f}"
-        if row.score is not None and row.provisional:  # may still change: no rank, no band yet
-            band, score = (_("not final"), "dim italic"), (score, "dim italic")
+        if row.score is None and row.criteria_total:  # items unrated: how many are, no figure yet
+            score, band = (f"{row.criteria_rated}/{row.criteria_total}", "dim italic"), ""
+        elif row.score is not None and row.provisional:  # may still change: bracketed, no band, unranked
+            score, band = (f"({row.score:.1f})", "dim italic"), (_("not final"), "dim italic")
         state = states.get(row.state, row.state)
         if row.open_proposals:
             state = Text(state).append(f" !{row.open_proposals}", style="bold")

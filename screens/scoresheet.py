@@ -2,6 +2,11 @@
 
 Keys score an item, decide a proposed deduction, add one by hand, hand the sheet in, approve,
 reopen and acknowledge. Every figure opens to its parts: Enter on an item, t for the total.
+Only the sheet's own raters have a column (a monthly self-appraisal shows the person's
+points, a quarter's supervisor appraisal the supervisor's, with the months that feed it in a
+panel beside the items). Each deduction shows its rule as written, where the document says
+it, the count, grade or value and a fine; the line under the table says all of it for the
+highlighted one, Enter opens its evidence and e lists it.
 A colleague rating as a peer gets only the criteria and their own points (the models send
 nothing else); a person not allowed to see the sheet reads the refusal in its place.
 """
@@ -16,16 +21,20 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.widgets import Header, Static
 
 from models import deductions, scoresheets
+from models import rules as rulebook
 from models.facts import FACT_CODES
 from models.appraisal import LOCKED, RATER_NAMES, STATE_NAMES, STATUS_NAMES
 from models.errors import DutyError
 from models.score_export import form_html, form_text
 from models.score_access import FULL, PEER
-from models.score_review import AdjustmentView, Evidence, ItemView, SheetDetail, evidence_for, sheet_detail
+from models.score_review import (AdjustmentView, Evidence, FeedView, ItemView, SheetDetail, evidence_for,
+                                 sheet_detail)
 from models.scoring import round1
+from models.scoresheets import approvable
 from models.session import Actor, PermissionDenied, current_actor
 from tui.footer import DeskFooter
 from tui.ask import Ask
@@ -34,19 +43,59 @@ from tui.i18n import N_, _, error_text, is_zh, pick
 from tui.linetable import Column, LineTable
 from tui.text import cell_pad, number, plain
 
-from .score_dialogs import ManualDialog, PartsDialog, ReasonDialog, ScoreDialog, WeightsDialog
+from .score_dialogs import EvidenceDialog, ManualDialog, PartsDialog, ReasonDialog, ScoreDialog, WeightsDialog
 
 # a fact's code stands in a note where the demo or a detector wrote it: people read its name
 _CODE = re.compile(r"\b(" + "|".join(sorted(FACT_CODES, key=len, reverse=True)) + r")\b")
 
 
+# the demo's old stand-in rules carried this mark in their text; it is no word of a rule
+_MARKS = re.compile(r"【演示】\s*")
+
+
 def readable(text: str) -> str:
-    """*text* with every fact code (``absent_from_post``) replaced by the fact's name."""
-    return _CODE.sub(lambda m: _(FACT_CODES[m.group(1)]), text or "")
+    """*text* with every fact code (``absent_from_post``) replaced by the fact's name, and no
+    internal mark: what a person reads is the rule's own words."""
+    return _CODE.sub(lambda m: _(FACT_CODES[m.group(1)]), _MARKS.sub("", text or ""))
+
+
+SHORT_SIDES = {"self": N_("Self"), "supervisor": N_("Sup."), "peer": N_("Peers")}
+ALONE = {"self": N_("self-appraisal only"), "supervisor": N_("supervisor's appraisal only"),
+         "peer": N_("peers only")}
+
+
+def where(a: AdjustmentView, short: bool = False) -> str:
+    """Where the rule of *a* is written, in the reader's words: "001 · line 823" (short
+    "001 l.823"); an administrator's rule is a local one; a deduction without a rule, nothing."""
+    if a.doc:
+        if a.line:
+            return (_("{doc} l.{line}") if short else _("{doc} · line {line}")).format(doc=a.doc, line=a.line)
+        return a.doc
+    return _("local rule") if a.where == "local" else ""
+
+
+def how_many(a: AdjustmentView) -> str:
+    """The count, grade or steps behind *a*'s points ("" for a single occurrence)."""
+    if a.basis == "graded":
+        return _("grade {points}").format(points=number(a.points))
+    if a.count == 1:
+        return ""
+    if a.basis == "shortfall":
+        return _("{count} missing").format(count=number(a.count))
+    if a.basis == "late" and a.unit == "天":
+        return _("{count} days late").format(count=number(a.count))
+    if a.basis == "measured":
+        return _("{count} steps of {points}").format(count=number(a.count), points=number(a.points))
+    return f"×{number(a.count)}"
+
+
+def yuan(fine: float | None) -> str:
+    return f"¥{number(fine)}" if fine else ""
 
 
 SOURCE_NAMES = {"roster": N_("roster"), "checkin": N_("check-in"), "log": N_("duty log"), "patrol": N_("patrol record"),
-                "handover": N_("handover"), "followup": N_("follow-up"), "manual": N_("added by hand")}
+                "handover": N_("handover"), "followup": N_("follow-up"), "manual": N_("added by hand"),
+                "shortfall": N_("shortfall record")}
 
 
 def side_of(detail: SheetDetail, actor: Actor | None) -> str | None:
@@ -55,6 +104,23 @@ def side_of(detail: SheetDetail, actor: Actor | None) -> str | None:
     if actor.id is not None and actor.id == detail.person_id:
         return "self"
     return "supervisor" if actor.can("scores.supervise") else "peer"
+
+
+def load_evidence(adj: AdjustmentView):
+    """(what the rule engine lists as the evidence or None, where it is recorded or None).
+
+    ``models.rules.evidence`` lists the entries, a shortfall's periods and a missed patrol's
+    slot; where it is absent (an older engine) the record behind the fact is all there is."""
+    listing = getattr(rulebook, "evidence", None)
+    listed = listing(adj.id) if callable(listing) else None
+    target = evidence_for(adj.source, adj.ref_id, adj.occurred_at)
+    if target is None and listed is not None:  # only the engine knows: its entries, else its day
+        ids, day = getattr(listed, "entry_ids", ()), getattr(listed, "day", None)
+        if ids:
+            target = Evidence("log", (("show_entry", ids[0]),))
+        elif day is not None:
+            target = Evidence("roster", (("show_day", day),))
+    return listed, target
 
 
 def load_sheet(sheet_id: int, propose: bool) -> SheetDetail:
@@ -85,6 +151,7 @@ class SheetScreen(DutyScreen):
         Binding("k", "acknowledge", "Acknowledge", id="sheet-acknowledge", show=False),
         Binding("w", "weights", "Weights", id="sheet-weights", show=False),
         Binding("t", "total", "Total's parts", id="sheet-total", show=False),
+        Binding("e", "evidence", "Evidence", id="sheet-evidence", show=False),
         Binding("f", "form", "Printable form", id="sheet-form", show=False),
     ]
 
@@ -95,12 +162,37 @@ class SheetScreen(DutyScreen):
         self._loads = 0
         self._after: list = []
 
+    DEFAULT_CSS = """
+    SheetScreen #sheet-body {
+        height: auto;
+        max-height: 12;
+    }
+    SheetScreen #sheet-body #sheet-items {
+        width: 1fr;
+    }
+    SheetScreen #sheet-feeds {
+        width: 22;
+        height: auto;
+        padding: 0 1;
+        border-left: vkey $foreground 30%;
+        display: none;
+    }
+    SheetScreen #sheet-why {
+        height: auto;
+        max-height: 2;
+        padding: 0 1;
+    }
+    """
+
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="sheet-head")
-        yield LineTable(id="sheet-items")
+        with Horizontal(id="sheet-body"):
+            yield LineTable(id="sheet-items")
+            yield Static("", id="sheet-feeds")  # the months beside the quarter
         yield Static("", id="sheet-adjust-title", classes="section-title")
         yield LineTable(id="sheet-adjustments")
+        yield Static("", id="sheet-why")  # the highlighted deduction, in full
         yield Static("", id="sheet-foot")
         yield DeskFooter()
 
@@ -157,7 +249,9 @@ class SheetScreen(DutyScreen):
             return
         self.query_one("#sheet-head", Static).update(self.heading(detail))
         self.fill_items(detail)
+        self.fill_feeds(detail)
         self.fill_adjustments(detail)
+        self.show_why()
         self.query_one("#sheet-foot", Static).update(self.footline(detail))
         self.refresh_bindings()
 
@@ -180,6 +274,8 @@ class SheetScreen(DutyScreen):
             str(item.seq), pick(item.name_zh, item.name_en), number(item.max_points),
             "·" if item.parts.peer is None else number(round(item.parts.peer, 1)))) for item in d.items)
         self.query_one("#sheet-adjust-title", Static).update("")
+        self.query_one("#sheet-feeds", Static).display = False
+        self.query_one("#sheet-why", Static).update("")
         done = sum(1 for item in d.items if item.parts.peer is not None)
         self.query_one("#sheet-foot", Static).update(
             _("{done} of {count} scored. s scores the highlighted item; a score counts once saved.").format(
@@ -205,31 +301,69 @@ class SheetScreen(DutyScreen):
                 rated=number(round1(t.rated)), ded=number(t.deductions), bonus=number(t.bonuses)), style="dim")
         else:
             text.append(_("Not scored yet") + f" ({t.criteria_rated}/{t.criteria_total})", style="italic")
-        text.append("  " + _("weights {self}/{sup}/{peer}%").format(
-            self=number(d.weights["self"]), sup=number(d.weights["supervisor"]), peer=number(d.weights["peer"])),
-            style="dim")
+        text.append("  ")
+        text.append_text(self.weights_text(d))
+        return text
+
+    @staticmethod
+    def weights_text(d: SheetDetail) -> Text:
+        """Who scores the sheet: one rater alone (as the document says), or the weights of
+        several, which no document gives: a local choice, and said so."""
+        if len(d.raters) == 1:
+            return Text(_(ALONE[d.raters[0]]), style="dim")
+        shares = "/".join(number(round(d.weights[r], 1)) for r in d.raters)  # in the columns' order
+        text = Text(_("weights: local choice"), style="dim italic")
+        text.append(f" {shares}%", style="dim")
         return text
 
     def fill_items(self, d: SheetDetail) -> None:
+        """The criteria, with a column for each of the sheet's raters only."""
         table = self.query_one("#sheet-items", LineTable)
+        sides = [r for r in ("self", "supervisor", "peer") if r in d.raters]
         table.set_columns([
             Column("seq", "#", 2, "right"),
             Column("name", _("Criterion"), 12, flex=True),
             Column("max", _("Max"), 4, "right"),
-            Column("self", _("Self"), 5, "right"),
-            Column("supervisor", _("Sup."), 5, "right"),
-            Column("peer", _("Peers"), 5, "right"),
+            *(Column(side, _(SHORT_SIDES[side]), 5, "right") for side in sides),
             Column("score", _("Score"), 5, "right"),
         ])
 
         def cell(value, style=""):
             return ("·" if value is None else number(round(value, 1)), style)
 
+        def sides_of(item):
+            values = {"self": item.parts.self, "supervisor": item.parts.supervisor, "peer": item.parts.peer}
+            gap = "reverse" if item.wide_gap else ""
+            return tuple(cell(values[side], gap if side != "peer" else "") for side in sides)
+
         table.set_rows((item.seq, (
-            str(item.seq), pick(item.name_zh, item.name_en), cell(item.max_points),
-            cell(item.parts.self, "reverse" if item.wide_gap else ""),
-            cell(item.parts.supervisor, "reverse" if item.wide_gap else ""),
-            cell(item.parts.peer), cell(item.parts.score, "bold"))) for item in d.items)
+            str(item.seq), pick(item.name_zh, item.name_en), cell(item.max_points), *sides_of(item),
+            cell(item.parts.score, "bold"))) for item in d.items)
+
+    def fill_feeds(self, d: SheetDetail) -> None:
+        """The shorter periods' sheets that feed this one (a quarter's months), beside the items."""
+        panel = self.query_one("#sheet-feeds", Static)
+        panel.display = bool(d.feeds)
+        if d.feeds:
+            panel.update(self.feeds_text(d.feeds))
+
+    @staticmethod
+    def feeds_text(feeds: tuple[FeedView, ...]) -> Text:
+        selfs = all(f.raters == ("self",) for f in feeds if f.sheet_id is not None)
+        text = Text(_("Self-appraisals") if selfs else _("Sheets feeding it"), style="bold")
+        for feed in feeds:
+            text.append(f"\n{feed.period_key} ")
+            if feed.sheet_id is None:
+                text.append(_("none"), style="dim italic")
+                continue
+            if feed.score is None:  # items still unrated: how many are
+                text.append(f"{feed.criteria_rated}/{feed.criteria_total}", style="dim italic")
+            elif feed.provisional:  # may still change: in brackets, like the period's list
+                text.append(f"({feed.score:.1f})", style="dim italic")
+            else:
+                text.append(f"{feed.score:.1f}", style="bold")
+            text.append(f"\n  {_(STATE_NAMES.get(feed.state, feed.state))}", style="dim")
+        return text
 
     def fill_adjustments(self, d: SheetDetail) -> None:
         open_count = d.open_proposals
@@ -239,22 +373,57 @@ class SheetScreen(DutyScreen):
         self.query_one("#sheet-adjust-title", Static).update(title)
         table = self.query_one("#sheet-adjustments", LineTable)
         table.placeholder = _("none")
+        fines = any(a.fine for a in d.adjustments)
+        wheres = any(where(a) for a in d.adjustments)
         table.set_columns([
             Column("status", _("Status"), 0),
             Column("points", _("Points"), 6, "right"),
-            Column("fact", _("Fact"), 22),
-            Column("evidence", _("Evidence"), 12, flex=True),
+            *([Column("fine", _("Fine"), 0, "right")] if fines else []),  # yuan, beside the points
+            Column("fact", _("Rule"), 14, flex=True),
+            *([Column("where", _("Source"), 0)] if wheres else []),
+            Column("evidence", _("Evidence"), 0),
         ])
         rows = []
         for a in d.adjustments:
             style = {"proposed": "bold", "rejected": "strike dim"}.get(a.status, "")
-            fact = readable(f"{a.fact} — {a.reason}" if a.reason else a.fact)  # why it was decided so
-            rows.append((a.id, ((_(STATUS_NAMES[a.status]), style), (f"{a.signed:+g}", style), fact,
-                                self.evidence(a))))
+            fact = readable(a.fact)
+            count = how_many(a)
+            if count:
+                fact += f" ({count})"
+            if a.reason:
+                fact += f" — {readable(a.reason)}"  # why it was decided so
+            rows.append((a.id, (
+                (_(STATUS_NAMES[a.status]), style), (f"{a.signed:+g}", style),
+                *([(yuan(a.fine), style)] if fines else []), fact,
+                *([(where(a, short=True), "dim")] if wheres else []), self.evidence(a))))
         table.set_rows(rows)
 
+    def why(self, a: AdjustmentView) -> Text:
+        """All of one deduction: the rule's words, where it is written, the count, grade or
+        value, the fine, the detail of the fact, which of the rule's values are local choices."""
+        text = Text()
+        text.append(f"{a.signed:+g}", style="bold")
+        if a.fine:
+            text.append(f" {yuan(a.fine)}", style="bold")
+        text.append(" ")
+        text.append(plain(readable(a.fact)))
+        for part in (where(a), how_many(a), readable(a.note)):
+            if part:
+                text.append(" · ")
+                text.append(plain(part, style="dim" if part == readable(a.note) else ""))
+        if a.local:
+            text.append(" · ")
+            text.append(plain(_("local choice: {note}").format(note=a.local), style="italic dim"))
+        return text
+
+    def show_why(self) -> None:
+        line = self.query_one("#sheet-why", Static)
+        adj = self.current_adjustment()
+        line.update(self.why(adj) if adj is not None and self.detail.access == FULL else "")
+
     def evidence(self, a: AdjustmentView) -> tuple[str, str]:
-        when = a.occurred_at.strftime("%m-%d %H:%M") if a.occurred_at else ""
+        # at 80 columns the day is enough: the rule's words need the room (the line below has it all)
+        when = a.occurred_at.strftime("%m-%d %H:%M" if self.size.width >= 100 else "%m-%d") if a.occurred_at else ""
         source = _(SOURCE_NAMES.get(a.source, a.source))
         ref = f" #{a.ref_id}" if a.ref_id else ""
         return f"{when} {source}{ref}", "dim" if a.source == "manual" else "underline"
@@ -300,6 +469,10 @@ class SheetScreen(DutyScreen):
         if adj is not None:
             self.jump_to_evidence(adj)
 
+    @on(LineTable.RowHighlighted, "#sheet-adjustments")
+    def adjustment_highlighted(self) -> None:
+        self.show_why()
+
     def item_parts(self, item: ItemView):
         p = item.parts
         if self.detail is not None and self.detail.access == PEER:
@@ -315,7 +488,7 @@ class SheetScreen(DutyScreen):
         table.add_column(_("Weight"), justify="right")
         table.add_column(_("Comment"))
         values = {"self": p.self, "supervisor": p.supervisor, "peer": p.peer}
-        for side in ("self", "supervisor", "peer"):
+        for side in self.detail.raters if self.detail is not None else ("self", "supervisor", "peer"):
             label = _(RATER_NAMES[side])
             if side == "peer":
                 label += f" ({p.peer_count})"
@@ -327,6 +500,8 @@ class SheetScreen(DutyScreen):
         score = "·" if p.score is None else number(round(p.score, 2))
         lines += [table, Text(_("Score {score} of {max}").format(score=score, max=number(item.max_points)),
                               style="bold")]
+        if self.detail is not None and self.detail.weights_local:
+            lines.append(Text(_("weights: local choice"), style="dim italic"))
         if item.wide_gap:
             lines.append(Text(_("Self and supervisor are far apart here."), style="bold"))
         return Group(*lines)
@@ -508,7 +683,7 @@ class SheetScreen(DutyScreen):
             if values:
                 self.run(scoresheets.set_weights, self.sheet_id, *values, done=_("Weights saved."))
 
-        self.app.push_screen(WeightsDialog(self.detail.weights), answered)
+        self.app.push_screen(WeightsDialog(self.detail.weights, self.detail.raters), answered)
 
     def action_total(self) -> None:
         d = self.detail
@@ -566,13 +741,37 @@ class SheetScreen(DutyScreen):
         self.fetch(work, then=lambda p: self.notify(_("Saved {path}.").format(path=p)), group="write", exclusive=False)
 
     def jump_to_evidence(self, adj: AdjustmentView) -> None:
-        """Open the log entry or roster record behind a deduction, where that screen shows it."""
+        """Open the log entry or roster record behind a deduction, where that screen shows it;
+        a shortfall (a list of what was missing, not one record) is listed here first."""
         if adj.source == "manual" or adj.ref_id is None:
             note = readable(adj.note or adj.fact)
             self.notify(_("This one was added by hand: {note}").format(note=note), markup=False)
             return
+        if adj.source == "shortfall":
+            self.action_evidence()
+            return
         self.fetch(evidence_for, adj.source, adj.ref_id, adj.occurred_at,
                    then=lambda target: self.go_to_evidence(adj, target))
+
+    def action_evidence(self) -> None:
+        """e: the highlighted deduction's evidence listed, Enter opening where it is recorded."""
+        adj = self.current_adjustment()
+        if adj is None or self.detail is None or self.detail.access != FULL:
+            return
+
+        def shown(found) -> None:
+            listed, target = found
+
+            def answered(open_it) -> None:
+                if open_it:
+                    self.go_to_evidence(adj, target)
+
+            lines = [readable(x) for x in (listed.lines if listed else ())
+                     if x and x not in (adj.fact, adj.where)]  # the rule and its place are said above
+            missing = tuple(listed.missing) if listed else ()
+            self.app.push_screen(EvidenceDialog(self.why(adj), lines, missing, target is not None), answered)
+
+        self.fetch(load_evidence, adj, then=shown)
 
     def go_to_evidence(self, adj: AdjustmentView, target: Evidence | None) -> None:
         app = self.app
@@ -622,16 +821,23 @@ class SheetScreen(DutyScreen):
         locked = d.state in LOCKED
         if action in ROLE_ACTIONS_ON_OTHERS and mine:
             return False  # nobody decides on their own sheet: not a key of theirs
+        side = side_of(d, actor)
+        if action in ("score", "hand_in") and side not in d.raters:
+            return False  # not one of this sheet's raters (a self-appraisal has no supervisor points)
+        if action == "weights" and len(d.raters) < 2:
+            return False  # one rater counts in full: nothing to share out
         if action in ("confirm", "reject", "add", "confirm_all", "weights"):
             return (not locked) or None
         if action == "approve":
-            return (d.state == "reviewed") or None
+            return approvable(d.state, d.raters) or None
         if action == "reopen":
             return locked or None
         if action == "acknowledge":
             return mine and (d.state == "approved" or None)
         if action == "hand_in":
             return (not locked) or None
+        if action == "evidence":
+            return bool(d.adjustments) or None
         return True
 
     def palette_commands(self):
@@ -651,6 +857,8 @@ class SheetScreen(DutyScreen):
             (N_("Acknowledge the result"), self.action_acknowledge, ""),
             (N_("Change the rater weights"), self.action_weights, N_("Self, supervisor, peers: 100% together")),
             (N_("Show how the score is made"), self.action_total, ""),
+            (N_("Show the evidence of the highlighted deduction"), self.action_evidence,
+             N_("The rule, where it is written, the entries and what was missing (e)")),
             (N_("Show the printable form"), self.action_form, ""),
             (N_("Save the form as HTML"), lambda: self.save_form("html"), N_("Into the current folder")),
             (N_("Save the form as text"), lambda: self.save_form("text"), N_("Into the current folder")),

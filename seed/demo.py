@@ -1,4 +1,9 @@
-"""An invented organisation to explore at once: staff over the seed positions and the duty office.
+"""An invented organisation to explore at once: the duty office, the warehouse and production.
+
+The duty office (值班長, 值班員) keeps the desk around the clock. Beside it, one of each
+warehouse position of 001 (仓库主任, 仓库副主任, 仓库内业员, 木料场会计, 仓库技术员) and a
+生产部经理 record their work at the desk, so the documents' own point rules have something
+to apply to (``seed.demo_log``). Administrators and supervisors sit in office positions.
 
 Every name here is made up from common surnames and given names; none is a name the
 documents give to a real person (``is_real_name``). ``build(people=…, days=…)`` scales up for
@@ -18,6 +23,7 @@ import hashlib
 import importlib
 import random
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from models.db import writes
 from models.org import Person, Position
@@ -57,6 +63,15 @@ FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2100, 12, 31)  # days a demo 
 STEPS: list[str] = ["seed.demo_accounts", "seed.demo_roster", "seed.demo_log", "seed.demo_scores"]
 
 
+# The positions whose rules the demo shows at work, in the order officers are given them (a
+# small demo has the first few): the stocktakes, the timber yard's patrols and absence, the
+# production plan's grade and the defect rate first.
+WAREHOUSE = ("001-warehouse-deputy-director", "001-timber-yard-accountant", "001-production-manager",
+             "001-warehouse-director", "001-warehouse-records-clerk", "001-warehouse-technician")
+# The one who records the production manager's grade and defect rate (生产部 answers to them).
+RECORDER = "001-deputy-general-manager"
+
+
 @dataclass
 class DemoContext:
     """What each demo step needs: the staff made so far, the span of days, a seeded random."""
@@ -65,12 +80,29 @@ class DemoContext:
     days: int
     today: dt.date
     rng: random.Random
-    staff: list[dict] = field(default_factory=list)  # id, name, role, position_id
+    staff: list[dict] = field(default_factory=list)  # id, name, role, position_id, position_key, desk
     notes: list[str] = field(default_factory=list)
 
     @property
     def first_day(self) -> dt.date:
         return self.today - dt.timedelta(days=self.days - 1)
+
+    @cached_property
+    def books_first(self) -> dt.date:
+        """The first day the warehouse and production record their work: the start of the last
+        completed quarter (or earlier for a longer demo), so the quarter the Scores screen
+        opens on shows the documents' rules at work."""
+        from models.periods import containing, last_completed
+
+        return min(containing("quarter", self.first_day).starts, last_completed("quarter", self.today).starts)
+
+    def desk(self, role: str) -> list[int]:
+        """The duty office's people of *role* ("lead" or "officer"): those the roster rotates."""
+        return [p["id"] for p in self.staff if p["role"] == role and p["desk"]]
+
+    def holding(self, key: str) -> list[int]:
+        """The people holding the position *key*."""
+        return [p["id"] for p in self.staff if p["position_key"] == key]
 
     @property
     def now(self) -> dt.datetime:
@@ -104,26 +136,35 @@ def role_plan(count: int) -> list[str]:
 def _staff(ctx: DemoContext) -> None:
     positions = {p.key: p.id for p in Position.select(Position.id, Position.key)}
     duty_positions = {"lead": positions.get("002-shift-lead"), "officer": positions.get("002-duty-officer")}
-    # Officers with point rules for duty facts (patrols, absence) make appraisal interesting.
-    ruled = [positions[k] for k in ("001-timber-yard-accountant", "001-warehouse-director",
-                                    "001-warehouse-deputy-director") if k in positions]
     office = ([pid for key, pid in positions.items() if key.startswith(("003-", "001-office"))]
               or list(positions.values()))
-    rows = []
+    plan = role_plan(ctx.people)
+    # The first officers hold the warehouse and production positions, one each, while at
+    # least half the officers stay at the desk (a small demo has fewer of them).
+    officers = plan.count("officer")
+    books = [key for key in WAREHOUSE if key in positions][:officers // 2]
+    rows, desk = [], []
     now = ctx.now
-    for n, (name, role) in enumerate(zip(invented_names(ctx.people, ctx.rng), role_plan(ctx.people))):
-        if role == "officer" and ruled and n % 3 == 0:
-            position = ruled[n % len(ruled)]
+    for n, (name, role) in enumerate(zip(invented_names(ctx.people, ctx.rng), plan)):
+        at_desk = False
+        if role == "officer" and books:
+            position = positions[books.pop(0)]
+        elif role == "supervisor" and RECORDER in positions and not any(
+                r["position"] == positions[RECORDER] for r in rows):
+            position = positions[RECORDER]
         elif role in duty_positions and duty_positions[role]:
-            position = duty_positions[role]
+            position, at_desk = duty_positions[role], True
         else:
-            position = office[n % len(office)]
+            position, at_desk = office[n % len(office)], role in ("lead", "officer")
         rows.append({"name": name, "position": position, "role": role, "active": True, "created": now})
+        desk.append(at_desk)
     first = Person.select().count()
     for chunk in range(0, len(rows), 500):
         Person.insert_many(rows[chunk:chunk + 500]).execute()
+    keys = {pid: key for key, pid in positions.items()}
     made = Person.select().order_by(Person.id).offset(first)
-    ctx.staff = [{"id": p.id, "name": p.name, "role": p.role, "position_id": p.position_id} for p in made]
+    ctx.staff = [{"id": p.id, "name": p.name, "role": p.role, "position_id": p.position_id,
+                  "position_key": keys.get(p.position_id), "desk": at_desk} for p, at_desk in zip(made, desk)]
     ctx.notes.append(f"{len(rows)} staff")
 
 

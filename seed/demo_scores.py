@@ -5,9 +5,10 @@ trend has a past), the last completed one (sheets spread over draft, self-assess
 reviewed, approved and acknowledged, with proposed, confirmed and rejected deductions) and
 the current one (drafts, with deductions proposed from the roster's and the log's facts).
 
-The duty office's documents give no point rules, so a few are invented here for 值班長 and
-值班員, each marked 【演示】 (demo) in its text; an administrator would set the real ones.
-The quarter's own demo facts are likewise invented and recorded as source "manual".
+Every deduction and bonus comes from a document's rule, proposed from what the desk
+recorded (``seed.demo_log``): the warehouse's stocktakes and patrols, an absence from post,
+the production plan's grade and the defect rate. The duty office's document gives no point
+values, so its sheets are scored on their criteria alone; no rule is invented for it.
 """
 
 from __future__ import annotations
@@ -16,52 +17,17 @@ import datetime as dt
 
 from models.appraisal import Adjustment, Rating, Scoresheet, SheetEvent, SheetItem
 from models.db import writes
-from models.deductions import add_rule
-from models.facts import record
-from models.org import Person, Position, Rule
+from models.org import Person, Position
 from models.periods import containing, last_completed, parse, previous
 from models.score_review import totals
 from models.scoresheets import open_period
 from models.session import SYSTEM, acting_as
 
-DEMO_MARK = "【演示】"
-DEMO_RULES = (  # fact, kind, points, cap, code — invented for the duty office
-    ("迟到一次", "deduction", 1, 5, "late_arrival"),
-    ("无故缺勤一次", "deduction", 3, None, "no_show"),
-    ("早退一次", "deduction", 1, 5, "early_leave"),
-    ("值班期间未按时巡逻", "deduction", 1, 10, "missed_patrol"),
-    ("值班期间脱岗一次", "deduction", 2, None, "absent_from_post"),
-    ("交接班迟到", "deduction", 1, None, "late_handover"),
-    ("未办理交接班", "deduction", 2, None, "missing_handover"),
-    ("督办事项逾期", "deduction", 1, 6, "overdue_followup"),
-    ("妥善处置突发事件", "bonus", 2, 4, None),
-)
 CYCLE = ("draft", "self_assessed", "reviewed", "approved", "acknowledged")
-REJECT_REASONS = ("经核实当班临时调岗", "系统故障，记录缺失", "经值班长批准离岗")
-
-
-def _demo_rules() -> None:
-    for key in ("002-shift-lead", "002-duty-officer"):
-        position = Position.get_or_none(Position.key == key)
-        if position is None:
-            continue
-        have = {r.fact for r in Rule.select().where(Rule.position == position)}
-        for fact, kind, points, cap, code in DEMO_RULES:
-            if DEMO_MARK + fact not in have:
-                add_rule(position.id, DEMO_MARK + fact, kind, points, cap=cap, code=code)
-
-
-def _demo_facts(ctx, starts: dt.date, ends: dt.date) -> None:
-    """Invented facts inside a finished quarter, for about a third of the staff."""
-    span = (ends - starts).days
-    codes = ("late_arrival", "missed_patrol", "absent_from_post", "late_handover", "overdue_followup",
-             "missed_stocktake", "missed_meeting")
-    for person in ctx.staff[::3]:
-        for _fact in range(ctx.rng.randint(1, 4)):
-            day = starts + dt.timedelta(days=ctx.rng.randrange(span))
-            when = dt.datetime.combine(day, dt.time(ctx.rng.randrange(24)))
-            code = ctx.rng.choice(codes)
-            record(person["id"], code, when, "manual", None, detail=f"{DEMO_MARK}{code}")
+# The sheets with proposals go round these, so the quarter has proposals left to decide
+# (draft, reviewed) beside decided ones (approved, acknowledged).
+WITH_PROPOSALS = ("approved", "reviewed", "draft", "acknowledged", "self_assessed")
+REJECT_REASONS = ("经核实当班临时调岗", "系统故障，记录缺失", "经主管领导批准离岗")
 
 
 def _ratings(ctx, sheet_ids: dict[int, int], states: dict[int, str], supervisors: list[int]) -> None:
@@ -114,16 +80,17 @@ def _workflow(ctx, period_id: int, sheet_ids: dict[int, int], states: dict[int, 
              "acknowledged": ["self_assessed", "reviewed", "approved", "acknowledged"]}
     events = []
     when = dt.datetime.combine(ends, dt.time(9))
-    decided = 0  # every fourth decision of the quarter is a rejection, so each quarter has some
+    decided = []  # every fourth decision of the quarter is a rejection, and at least one of them
     for sid, person_id in sheet_ids.items():
         state = states[sid]
         supervisor = supervisors[sid % len(supervisors)] if supervisors else None
-        proposals = list(Adjustment.select(Adjustment.id).where(Adjustment.sheet == sid).tuples())
+        proposals = list(Adjustment.select(Adjustment.id).where(Adjustment.sheet == sid)
+                         .order_by(Adjustment.id).tuples())
         for n, (adj_id,) in enumerate(proposals):
             if state in ("draft", "self_assessed") or (state == "reviewed" and n == 0):
                 continue  # left for the supervisor to decide
-            rejected = decided % 4 == 3
-            decided += 1
+            rejected = len(decided) % 4 == 3
+            decided.append(adj_id)
             Adjustment.update(status="rejected" if rejected else "confirmed",
                               reason=ctx.rng.choice(REJECT_REASONS) if rejected else "",
                               decided_by=supervisor, decided_at=when).where(Adjustment.id == adj_id).execute()
@@ -134,6 +101,9 @@ def _workflow(ctx, period_id: int, sheet_ids: dict[int, int], states: dict[int, 
                            "from_state": previous_state, "to_state": step, "reason": ""})
             previous_state = step
         Scoresheet.update(state=state).where(Scoresheet.id == sid).execute()
+    if 1 < len(decided) < 4:  # too few for a fourth: the last one decided is the rejection
+        Adjustment.update(status="rejected", reason=ctx.rng.choice(REJECT_REASONS)).where(
+            Adjustment.id == decided[-1]).execute()
     scores = {sid: t.score for sid, (t, _c) in totals("s.period_id = ?", (period_id,)).items()
               if t.complete and t.criteria_total}
     for event in events:  # an approval keeps the score approved (see models.appraisal.SheetEvent)
@@ -147,7 +117,15 @@ def _quarter(ctx, key: str, states_for, supervisors: list[int]) -> None:
     period_id, _added = open_period(key, scope="all")
     sheet_ids = dict(Scoresheet.select(Scoresheet.id, Scoresheet.person)
                      .where(Scoresheet.period == period_id).order_by(Scoresheet.id).tuples())
-    states = {sid: states_for(n) for n, sid in enumerate(sheet_ids)}
+    proposed = {sid for (sid,) in Adjustment.select(Adjustment.sheet).where(Adjustment.sheet.in_(list(sheet_ids)))
+                .distinct().tuples()}
+    # Sheets with proposals and the others each take their turn through the states.
+    turns = {True: 0, False: 0}
+    states = {}
+    for sid in sheet_ids:
+        has = sid in proposed
+        states[sid] = states_for(turns[has], has)
+        turns[has] += 1
     _ratings(ctx, sheet_ids, states, supervisors)
     ends = parse(key).ends
     _workflow(ctx, period_id, sheet_ids, states, supervisors, ends)
@@ -156,16 +134,14 @@ def _quarter(ctx, key: str, states_for, supervisors: list[int]) -> None:
 @writes
 def _build(ctx) -> None:
     with acting_as(SYSTEM):
-        _demo_rules()
         last = last_completed("quarter", ctx.today)
         before = previous(last)
         current = containing("quarter", ctx.today)
         supervisors = [p["id"] for p in ctx.staff if p["role"] in ("supervisor", "admin")]
-        _demo_facts(ctx, last.starts, last.ends)
-        _quarter(ctx, before.key, lambda n: "acknowledged", supervisors)
-        # every state, the first five sheets one of each, so even a small demo shows them all
-        _quarter(ctx, last.key, lambda n: CYCLE[n % len(CYCLE)], supervisors)
-        _quarter(ctx, current.key, lambda n: "draft", supervisors)
+        _quarter(ctx, before.key, lambda n, has: "acknowledged", supervisors)
+        # every state, the first five sheets of each kind one of each, so even a small demo shows them all
+        _quarter(ctx, last.key, lambda n, has: (WITH_PROPOSALS if has else CYCLE)[n % len(CYCLE)], supervisors)
+        _quarter(ctx, current.key, lambda n, has: "draft", supervisors)
     ctx.notes.append(f"scoresheets for {before.key}, {last.key} and {current.key}")
 
 

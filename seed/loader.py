@@ -12,7 +12,10 @@ in the audit trail as one seed event:
 - what the files dropped is retired, not deleted: a rule past scoresheets used stays
   attached to them but proposes nothing new;
 - a value an administrator changed in the program is kept when the files change it too,
-  and reported as a conflict (``take_files`` takes the files' value).
+  and reported as a conflict (``take_files`` takes the files' value);
+- a rule's basis and parameters (how ``models.rules`` applies it), a position's schemes (one
+  per period, ``position_scheme``) and the patrol a rule requires at its ``post``
+  (``models.patrols``) are values like any other.
 
 Running it twice leaves the database as it was.
 """
@@ -32,27 +35,46 @@ from models.audit import bulk
 from models.db import writes
 from models.errors import N_, DutyError
 from models.facts import FACT_CODES
-from models.org import (PERIODS, Band, Criterion, Department, DepartmentItem, Position, PositionItem,
-                        Rule, Scheme)
+from models.org import (BASES, EVERY, PERIODS, Band, Criterion, Department, DepartmentItem, Position, PositionItem,
+                        PositionScheme, Rule, Scheme)
+from models.patrols import PatrolRule
 from models.positions import DEFAULT_SCHEME
+from models.rules import parse_due
 
 DATA_DIR = Path(__file__).parent / "data"
 RULE_KINDS = ("deduction", "bonus")
 ITEM_KINDS = {"duties": "duty", "standards": "standard", "appraisal": "appraisal"}
 COUNTED = ("departments", "positions", "duties", "standards", "appraisal", "rules")
 SIMILAR = 0.6  # an edited line (a typo fixed, a clause added) stays this close to the old one
+RATERS = ("self", "supervisor", "peer")
+DEFAULT_RATERS = "self,supervisor,peer"
+# The log categories a rule may count (migrations 0004 and 0011 make them).
+ACTIVITIES = ("patrol", "stocktake", "stocktake_full", "dispatch", "study", "mine_visit", "inspection",
+              "work_check", "end_check", "report_daily", "report_monthly", "plan_weekly", "plan_monthly",
+              "plan_yearly", "training", "incident")
+# The parameters each basis uses; any other one given is refused (it would be silently ignored).
+PARAMETERS = {
+    "occurrence": set(),
+    "shortfall": {"activity", "every", "times", "post"},
+    "late": {"activity", "every", "due"},
+    "graded": {"grades"},
+    "measured": {"every", "step", "target"},
+}
+PATROL_MINUTES = {"hour": 60, "day": 24 * 60}
 
 # What each table of a seed file may hold: anything else is a typo that would be lost.
 ALLOWED = {
     "document": {"code", "file", "title", "counts", "left_out"},
     "departments": {"key", "zh", "en", "local_choice", "note"},
     "department_duties": {"key", "department", "section", "duties", "standards", "appraisal"},
-    "schemes": {"key", "zh", "en", "period", "min", "max", "weights", "criteria", "bands"},
+    "schemes": {"key", "zh", "en", "period", "min", "max", "weights", "criteria", "bands", "raters", "feeds",
+                "criteria_from"},
     "criteria": {"group_zh", "group_en", "zh", "en", "max", "measure"},
     "bands": {"zh", "en", "min"},
-    "positions": {"key", "zh", "en", "department", "section", "period", "scheme", "duties",
+    "positions": {"key", "zh", "en", "department", "section", "period", "scheme", "schemes", "duties",
                   "standards", "appraisal", "rules", "renamed_from", "local_choice", "note"},
-    "rules": {"fact", "kind", "points", "unit", "cap", "fine", "code"},
+    "rules": {"fact", "kind", "points", "unit", "cap", "fine", "code", "basis", "activity", "every", "times",
+              "grades", "step", "target", "due", "line", "local", "post"},
     "left_out": {"lines", "text", "reason"},
 }
 
@@ -157,9 +179,7 @@ def read(directory: Path = DATA_DIR) -> SeedData:
         if position["department"] not in data.departments:
             raise _fail(path, key, f"unknown department {position['department']!r}",
                         _where(path, key, name="department"))
-        scheme = position.get("scheme")
-        if scheme is not None and scheme not in data.schemes:
-            raise _fail(path, key, f"unknown scheme {scheme!r}", _where(path, key, name="scheme"))
+        _check_position_schemes(path, key, position, data.schemes)
         old = position.get("renamed_from")
         if old is not None and old in data.positions:
             raise _fail(path, key, f"renamed_from {old!r} is still a position of the files",
@@ -169,6 +189,8 @@ def read(directory: Path = DATA_DIR) -> SeedData:
             path = passage["_file"]
             raise _fail(path, key, f"unknown department {passage['department']!r}",
                         _where(path, key, name="department"))
+    for key, scheme in data.schemes.items():
+        _resolve_scheme(key, scheme, data.schemes)
     if DEFAULT_SCHEME not in data.schemes:
         raise SeedError(N_("The default appraisal scheme {key} is missing from the seed files."),
                         key=DEFAULT_SCHEME)
@@ -237,7 +259,7 @@ def _read_file(path: Path, doc: dict, data: SeedData) -> None:
         if key in data.schemes:
             raise _fail(path, key, "this scheme key is used twice", _where(path, key))
         _check_scheme(path, key, scheme)
-        data.schemes[key] = {**scheme, "_doc": code}
+        data.schemes[key] = {**scheme, "_doc": code, "_file": path}
 
     for position in doc.get("positions", []):
         key = _need(path, "positions", position, "key", str)
@@ -286,6 +308,22 @@ def _check_scheme(path, key, scheme):
     if set(weights) != {"self", "supervisor", "peer"} or abs(sum(weights.values()) - 100) > 1e-6:
         raise _fail(path, key, "weights must give self, supervisor and peer, adding up to 100",
                     _where(path, key, name="weights"))
+    raters = scheme.get("raters", DEFAULT_RATERS)
+    names = _csv(raters) if isinstance(raters, str) else []
+    if not names or len(set(names)) != len(names) or not set(names) <= set(RATERS):
+        raise _fail(path, key, f"raters must name some of {', '.join(RATERS)}, comma-separated",
+                    _where(path, key, name="raters"))
+    idle = [r for r in RATERS if r not in names and weights[r]]
+    if idle:  # a weight for someone who does not rate the sheet would count a score never given
+        raise _fail(path, key, f"weight of {idle[0]} must be 0: {idle[0]} is not one of the raters",
+                    _where(path, key, name="weights"))
+    scheme["raters"] = ",".join(names)
+    for name in ("feeds", "criteria_from"):
+        if name in scheme and not (isinstance(scheme[name], str) and scheme[name].strip()):
+            raise _fail(path, key, f"{name} must be a scheme key", _where(path, key, name=name))
+    if "criteria_from" in scheme and (scheme.get("criteria") or scheme.get("bands")):
+        raise _fail(path, key, "criteria_from takes the criteria and bands of another scheme: give them "
+                    "there, not here", _where(path, key, name="criteria_from"))
     for n, criterion in enumerate(scheme.get("criteria", []), 1):
         _known(path, f"{key} criterion {n}", criterion, "criteria", key)
         _need(path, f"{key} criterion {n}", criterion, "zh", str, key)
@@ -297,6 +335,139 @@ def _check_scheme(path, key, scheme):
         _need(path, f"{key} band {n}", band, "zh", str, key)
         if not isinstance(band.get("min"), (int, float)):
             raise _fail(path, f"{key} band {n}", "min must be a number", _where(path, key))
+
+
+def _resolve_scheme(key: str, scheme: dict, schemes: dict[str, dict]) -> None:
+    """Check what a scheme names in other schemes (they may stand in another file)."""
+    path = scheme["_file"]
+    feeds = scheme.get("feeds")
+    if feeds is not None:
+        longer = schemes.get(feeds)
+        if longer is None:
+            raise _fail(path, key, f"feeds names unknown scheme {feeds!r}", _where(path, key, name="feeds"))
+        order = PERIODS.index
+        if order(longer.get("period", "month")) <= order(scheme.get("period", "month")):
+            raise _fail(path, key, f"feeds {feeds!r}, whose period is not longer than this one's",
+                        _where(path, key, name="feeds"))
+    source = scheme.get("criteria_from")
+    if source is not None:
+        other = schemes.get(source)
+        if other is None or other is scheme or "criteria_from" in other:
+            raise _fail(path, key, f"criteria_from must name a scheme with its own criteria, not {source!r}",
+                        _where(path, key, name="criteria_from"))
+        scheme["criteria"], scheme["bands"] = other.get("criteria", []), other.get("bands", [])
+
+
+def _check_position_schemes(path, key, position, schemes: dict[str, dict]) -> None:
+    """``schemes`` (the first is the default) and/or ``scheme``: known keys, one per period."""
+    listed = position.get("schemes")
+    if listed is not None and (not isinstance(listed, list) or not listed
+                               or not all(isinstance(k, str) for k in listed) or len(set(listed)) != len(listed)):
+        raise _fail(path, key, "schemes must be a list of different scheme keys", _where(path, key, name="schemes"))
+    for name, keys in (("scheme", [position["scheme"]] if position.get("scheme") is not None else []),
+                       ("schemes", listed or [])):
+        for scheme in keys:
+            if scheme not in schemes:
+                raise _fail(path, key, f"unknown scheme {scheme!r}", _where(path, key, name=name))
+    default = position.get("scheme")
+    if listed and default is not None and default not in listed:
+        raise _fail(path, key, f"scheme {default!r} is not one of its schemes", _where(path, key, name="scheme"))
+    periods = [schemes[k].get("period", "month") for k in listed or []]
+    if len(set(periods)) != len(periods):
+        raise _fail(path, key, "two of its schemes have the same period (one scheme per period)",
+                    _where(path, key, name="schemes"))
+    position["_schemes"] = list(listed) if listed else ([default] if default is not None else [])
+    position["_scheme"] = default if default is not None else (listed[0] if listed else None)
+
+
+def _csv(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",")]
+
+
+def _number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _check_rule(path, key: str, n: int, rule: dict) -> None:
+    """How a rule applies: its basis and the parameters that basis needs (``models.rules``)."""
+    entry = f"{key} rule {n}"
+
+    def fail(problem, name):
+        # At the key in question, or at the basis that asks for a missing one.
+        at = name if name in rule else "basis" if "basis" in rule else None
+        return _fail(path, entry, problem, _where(path, key, n, at))
+
+    basis = rule.get("basis")
+    if basis not in BASES:
+        raise fail(f"basis must be one of {', '.join(BASES)}", "basis")
+    line = rule.get("line")
+    if not isinstance(line, int) or isinstance(line, bool) or line < 1:
+        raise fail("line must be the line (from 1) of the document where the rule stands", "line")
+    stray = sorted({"activity", "every", "times", "grades", "step", "target", "due", "post"} & set(rule)
+                   - PARAMETERS[basis])
+    if stray:
+        raise fail(f"{stray[0]!r} does not apply to a rule of basis {basis}", stray[0])
+    for name in ("activity", "every", "grades", "due", "local", "post"):
+        if name in rule and not (isinstance(rule[name], str) and rule[name].strip()):
+            raise fail(f"{name} must be a non-empty text", name)
+    activity = _csv(rule["activity"]) if "activity" in rule else []
+    unknown = [a for a in activity if a not in ACTIVITIES]
+    if unknown or len(set(activity)) != len(activity):
+        raise fail(f"activity must name different log categories among {', '.join(ACTIVITIES)}", "activity")
+    every = _csv(rule["every"]) if "every" in rule else []
+    if any(e not in EVERY for e in every):
+        raise fail(f"every must be one of {', '.join(EVERY)}", "every")
+    if len(every) > 1 and len(every) != len(activity):
+        raise fail("every gives one period, or one per activity", "every")
+    dues = _csv(rule["due"]) if "due" in rule else []
+    for due in dues:
+        try:
+            parse_due(due)
+        except DutyError:
+            raise fail(f"due {due!r} must read +14d 24:00 (days after the period starts) or +1wd 24:00 "
+                       "(a working day of the period)", "due") from None
+    if len(dues) > 1 and len(dues) != len(every):
+        raise fail("due gives one time, or one per period of every", "due")
+    times = rule.get("times", 1)
+    if not isinstance(times, int) or isinstance(times, bool) or times < 1:
+        raise fail("times must be a whole number from 1", "times")
+    if basis == "shortfall" and not (activity and every):
+        raise fail("a shortfall rule needs the activity it counts and how often (every)", "basis")
+    if basis == "late" and activity and not (every and dues):
+        raise fail("a late rule that counts an activity needs its period (every) and its due time", "basis")
+    if basis == "late" and not activity and (every or dues):
+        raise fail("a late rule without an activity is recorded with its days: it takes no every or due", "every")
+    if basis == "graded":
+        grades = _csv(rule.get("grades", ""))
+        try:
+            values = [float(g) for g in grades]
+        except ValueError:
+            values = []
+        if len(values) < 2 or any(v <= 0 for v in values) or values != sorted(set(values)):
+            raise fail("a graded rule needs its grades, rising positive numbers such as \"2,4,6,8,10\"", "grades")
+        if float(rule["points"]) not in values:
+            raise fail("points must be one of the grades (the lowest, by custom)", "points")
+    if basis == "measured":
+        if not _number(rule.get("step")) or rule["step"] <= 0:
+            raise fail("a measured rule needs its step, a positive number", "step")
+        if not _number(rule.get("target")):
+            raise fail("a measured rule needs its target, a number (a local choice where no document gives it)",
+                       "target")
+    post = rule.get("post")
+    if post is None and "hour" in every:  # hourly counting is the patrols' (models.patrols), at a post
+        raise fail("an hourly rule is a patrol: give its post", "every")
+    if post is not None:
+        if activity != ["patrol"] or len(every) != 1 or every[0] not in PATROL_MINUTES:
+            raise fail("post goes with a patrol rule: activity \"patrol\", every hour or day", "post")
+        minutes = PATROL_MINUTES[every[0]] / times
+        if minutes != int(minutes) or not 5 <= minutes <= 24 * 60:
+            raise fail("a patrol interval is whole minutes, between 5 minutes and 24 hours", "times")
+    # Stored as written, with the spaces of a comma list taken out.
+    for name, parts in (("activity", activity), ("every", every), ("due", dues)):
+        if parts:
+            rule[name] = ",".join(parts)
+    if "grades" in rule:
+        rule["grades"] = ",".join(_csv(rule["grades"]))
 
 
 def _local_note(path, key, record) -> str | None:
@@ -350,6 +521,13 @@ def _check_position(path, key, position):
                 raise _fail(path, entry, f"{name} must be a positive number", _where(path, key, n, name))
         if rule.get("code") is not None and rule["code"] not in FACT_CODES:
             raise _fail(path, entry, f"unknown fact code {rule['code']!r}", _where(path, key, n, "code"))
+        _check_rule(path, key, n, rule)
+    # A fact names its rule by code: two rules of one position with one code would compete.
+    codes = [rule.get("code") for rule in position.get("rules", []) if rule.get("code") is not None]
+    for n, rule in enumerate(position.get("rules", []), 1):
+        if rule.get("code") is not None and codes.count(rule["code"]) > 1:
+            raise _fail(path, f"{key} rule {n}", f"code {rule['code']!r} is given to two rules of the position",
+                        _where(path, key, n, "code"))
 
 
 # -- comparing and applying ------------------------------------------------------------
@@ -366,6 +544,8 @@ def _dump(values: dict) -> str:
 
 
 def _show(value) -> str:
+    if isinstance(value, list):
+        value = ", ".join(map(str, value)) if value else None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = "∅" if value is None else str(value)
@@ -433,14 +613,15 @@ class _Sync:
     # schemes ------------------------------------------------------------------------
     SCHEME_COLUMNS = {"zh": "name_zh", "en": "name_en", "period": "period", "min": "min_score",
                       "max": "max_score", "self": "weight_self", "supervisor": "weight_supervisor",
-                      "peer": "weight_peer"}
+                      "peer": "weight_peer", "raters": "raters", "feeds": "feeds"}
 
     def schemes(self) -> dict[str, Scheme]:
         have = {s.key: s for s in Scheme.select()}
         for key, spec in self.data.schemes.items():
             weights = spec.get("weights", {"self": 20, "supervisor": 60, "peer": 20})
             wanted = {"zh": spec["zh"], "en": spec["en"], "period": spec.get("period", "month"),
-                      "min": spec.get("min", 0), "max": spec.get("max", 100), **weights}
+                      "min": spec.get("min", 0), "max": spec.get("max", 100), **weights,
+                      "raters": spec.get("raters", DEFAULT_RATERS), "feeds": spec.get("feeds")}
             scheme = have.get(key)
             new = scheme is None
             if new:
@@ -490,7 +671,7 @@ class _Sync:
         for key, spec in self.data.positions.items():
             wanted = {"zh": spec["zh"], "en": spec.get("en", ""), "department": spec["department"],
                       "section": spec.get("section", ""), "period": spec.get("period"),
-                      "scheme": spec.get("scheme"), "note": spec["_note"]}
+                      "scheme": spec["_scheme"], "schemes": sorted(spec["_schemes"]), "note": spec["_note"]}
             position = rows.get(key)
             old = spec.get("renamed_from")
             if position is None and old and old in rows and rows[old].id not in seen:
@@ -503,6 +684,7 @@ class _Sync:
                     department=departments[wanted["department"]], source_doc=spec["_doc"],
                     source_section=wanted["section"], period=wanted["period"],
                     scheme=schemes.get(wanted["scheme"] or ""), local_note=wanted["note"], seeded=_dump(wanted))
+                self.link_schemes(position, [], wanted["schemes"], schemes)
                 self.report.positions += 1
                 self.change("added", f"position {key}", spec["zh"])
                 new = True
@@ -527,10 +709,12 @@ class _Sync:
     def position_fields(self, key, position, wanted, departments, schemes, doc) -> None:
         dept_keys = {d.id: k for k, d in departments.items()}
         scheme_keys = {s.id: k for k, s in schemes.items()}
+        linked = sorted(scheme_keys[link.scheme_id] for link in
+                        PositionScheme.select().where(PositionScheme.position == position))
         current = {"zh": position.title_zh, "en": position.title_en,
                    "department": dept_keys.get(position.department_id), "section": position.source_section,
                    "period": position.period, "scheme": scheme_keys.get(position.scheme_id),
-                   "note": position.local_note}
+                   "schemes": linked, "note": position.local_note}
         write, record = self.merge(f"position {key}", current, _load(position.seeded), wanted)
         columns = {"zh": "title_zh", "en": "title_en", "section": "source_section", "period": "period",
                    "note": "local_note"}
@@ -539,11 +723,24 @@ class _Sync:
             update["department"] = departments[write["department"]].id
         if "scheme" in write:
             update["scheme"] = schemes[write["scheme"]].id if write["scheme"] else None
+        if "schemes" in write:
+            self.link_schemes(position, linked, write["schemes"], schemes)
         if position.source_doc != doc:
             update["source_doc"] = doc
         if update or position.seeded != _dump(record):
             Position.update(seeded=_dump(record), **update).where(Position.id == position.id).execute()
         self.report.kept += not write
+
+    @staticmethod
+    def link_schemes(position: Position, have: list[str], want: list[str], schemes: dict[str, Scheme]) -> None:
+        """The position's schemes (``position_scheme``), one per period, as the files list them."""
+        gone = [schemes[k].id for k in have if k not in want]
+        if gone:
+            PositionScheme.delete().where(PositionScheme.position == position,
+                                          PositionScheme.scheme.in_(gone)).execute()
+        for key in want:
+            if key not in have:
+                PositionScheme.insert(position=position, scheme=schemes[key]).on_conflict_ignore().execute()
 
     # lines and rules ----------------------------------------------------------------
     def items(self, key: str, position: Position, kind: str, texts: list[str], new: bool) -> None:
@@ -606,11 +803,14 @@ class _Sync:
             final.append((row, seq, {**write, "seeded": _dump(record)}))
         self._place(model, key, kind, final, new, create)
 
-    RULE_FIELDS = ("fact", "kind", "points", "unit", "cap", "fine", "code")
+    RULE_FIELDS = ("fact", "kind", "points", "unit", "cap", "fine", "code", "basis", "activity", "every", "times",
+                   "grades", "step", "target", "due", "line", "local")
 
     def rules(self, key: str, position: Position, specs: list[dict], new: bool) -> None:
         rows = list(Rule.select().where(Rule.position == position).order_by(Rule.seq))
-        current = {r.id: {f: getattr(r, f) for f in self.RULE_FIELDS} for r in rows}
+        # "post" (a patrol rule's place) has no column: the rule's seeded values keep it.
+        current = {r.id: {**{f: getattr(r, f) for f in self.RULE_FIELDS}, "post": (_load(r.seeded) or {}).get("post")}
+                   for r in rows}
         active = [(r, (_load(r.seeded) or {}).get("fact", r.fact)) for r in rows
                   if r.retired is None and r.seeded is not None]
         # An administrator's rule (seeded NULL) is adopted only when a file holds its very text:
@@ -625,22 +825,52 @@ class _Sync:
         for seq, (spec, row) in enumerate(zip(specs, matched), 1):
             wanted = {"fact": spec["fact"], "kind": spec.get("kind", "deduction"), "points": spec["points"],
                       "unit": spec.get("unit", "次"), "cap": spec.get("cap"), "fine": spec.get("fine"),
-                      "code": spec.get("code")}
+                      "code": spec.get("code"), "basis": spec["basis"], "times": spec.get("times", 1),
+                      **{name: spec.get(name) for name in ("activity", "every", "grades", "step", "target", "due",
+                                                           "line", "local", "post")}}
+            seeded = _load(row.seeded) if row is not None else None
             if row is None:
-                final.append((None, seq, wanted))
-                continue
-            what = f"{key} rule {seq}"
-            if row.retired is not None:
-                self.change("added", what, _show(spec["fact"]) + " (again)")
-            write, record = self.merge(what, current[row.id], _load(row.seeded), wanted)
-            self.report.kept += not write and row.retired is None
-            final.append((row, seq, {**write, "seeded": _dump(record)}))
+                record, write = dict(wanted), {}
+            else:
+                what = f"{key} rule {seq}"
+                if row.retired is not None:
+                    self.change("added", what, _show(spec["fact"]) + " (again)")
+                write, record = self.merge(what, current[row.id], seeded, wanted)
+                self.report.kept += not write and row.retired is None
+            if spec.get("post"):
+                minutes = PATROL_MINUTES[spec["every"]] // spec.get("times", 1)
+                was = (seeded or {}).get("patrol_minutes") if (seeded or {}).get("post") == spec["post"] else None
+                record["patrol_minutes"] = self.patrol(spec["post"], minutes, was)
+            if row is None:
+                final.append((None, seq, record))
+            else:
+                columns = {k: v for k, v in write.items() if k in self.RULE_FIELDS}
+                final.append((row, seq, {**columns, "seeded": _dump(record)}))
         used = {row.id for row, _seq, _values in final if row is not None}
         local = [r for r in rows if r.retired is None and r.seeded is None and r.id not in used]
         for n, row in enumerate(local, len(final) + 1):  # an administrator's rules follow the files'
             final.append((row, n, {}))
         self._place(Rule, key, "rule", final, new,
-                    lambda seq, values: Rule.create(position=position, seq=seq, seeded=_dump(values), **values))
+                    lambda seq, values: Rule.create(position=position, seq=seq, seeded=_dump(values),
+                                                    **{k: v for k, v in values.items() if k in self.RULE_FIELDS}))
+
+    def patrol(self, post: str, minutes: int, was: int | None) -> int:
+        """The patrol a rule requires at *post* (``models.patrols``): made, or brought in step as
+        any seeded value is (an interval an administrator set stays). Returns the value to
+        record as seeded. A patrol the files drop stays required: it is switched off in the
+        program, like one an administrator made."""
+        row = PatrolRule.get_or_none(PatrolRule.post == post)
+        if row is None:
+            PatrolRule.create(post=post, every_minutes=minutes, active=True)
+            self.change("added", f"patrol {post}", f"every {minutes} min")
+            return minutes
+        if was is None:  # a patrol an administrator required before the files did: adopted as it is
+            return minutes
+        write, record = self.merge(f"patrol {post}", {"every": row.every_minutes}, {"every": was},
+                                   {"every": minutes})
+        if write:
+            PatrolRule.update(every_minutes=write["every"]).where(PatrolRule.id == row.id).execute()
+        return record["every"]
 
     def _place(self, model, key: str, kind: str, final: list, new: bool, create) -> None:
         """Write lines or rules in the files' order: numbers first moved aside, then set, so the
@@ -708,7 +938,8 @@ def _match(new: list[str], active: list[tuple], spare: list[tuple]) -> tuple[lis
 @writes
 def _sync(data: SeedData, dry_run: bool, take_files: bool) -> Report:
     report = Report(dry_run=dry_run)
-    tables = ("department", "department_item", "scheme", "criterion", "band", "position", "position_item", "rule")
+    tables = ("department", "department_item", "scheme", "criterion", "band", "position", "position_item", "rule",
+              "position_scheme", "patrol_rule")
     with bulk(tables, what="seed") as summary:
         sync = _Sync(data, take_files, report)
         departments = sync.departments()

@@ -13,7 +13,10 @@ from .emergency import EmergencyWatch
 from .help import HelpScreen
 from .i18n import N_, _, set_language, translate_bindings
 from .shared_terminal import ACCOUNT_BINDINGS, SharedTerminal
-from .workspaces import START, WORKSPACES
+from .workspaces import START, WORKSPACES, Workspace
+
+# The administrator's local choices (本地设定): opened like a workspace, by its key or the palette.
+SETTINGS = Workspace("settings", "f9", N_("Settings"), "screens.settings:SettingsScreen")
 
 
 # Textual's own labels that reach the footer; translated through our catalogs like ours.
@@ -30,7 +33,7 @@ class DutyApp(SharedTerminal, App):
     ENABLE_COMMAND_PALETTE = True
     # Each workspace's module is imported the first time it is opened, not at start:
     # the sign-in is drawn before the roster, log and review code is even read.
-    MODES = {w.mode: (lambda w=w: w.load()()) for w in WORKSPACES}
+    MODES = {w.mode: (lambda w=w: w.load()()) for w in WORKSPACES} | {SETTINGS.mode: lambda: SETTINGS.load()()}
     DEFAULT_MODE = START
 
     BINDINGS = [
@@ -44,6 +47,9 @@ class DutyApp(SharedTerminal, App):
     ] + [
         Binding(w.key, f"workspace('{w.mode}')", w.title, id=f"go-{w.mode}", show=False)
         for w in WORKSPACES
+    ] + [
+        # Settings (local choices) is not a workspace of the day's work: F1 and the palette list it.
+        Binding(SETTINGS.key, f"workspace('{SETTINGS.mode}')", SETTINGS.title, id="go-settings", show=False),
     ] + ACCOUNT_BINDINGS
 
     def __init__(self, *, lang: str = "en", actor: Actor | None = None, start: str | None = None,

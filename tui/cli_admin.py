@@ -1,5 +1,7 @@
 """Administration from the shell: ``duty backup``, ``duty restore``, ``duty set``, ``duty pin``.
 
+``duty set`` lists the local choices (``models/local_choices.py``) and sets one by its key.
+
 Each acts for a person who proves who they are (``--as NAME`` and their PIN, or an API
 token for a cron job: ``tui/cli_auth.py``) and needs the role the screens need: an
 administrator for backups, restores and settings; anyone for their own PIN (with the old
@@ -29,9 +31,9 @@ def register(sub) -> None:
     p.add_argument("--yes", action="store_true", help=_("do not ask for confirmation"))
     cli_auth.add_options(p)
     p.set_defaults(run=restore)
-    p = sub.add_parser("set", help=_("change a setting: lock_minutes, backup_keep"))
-    p.add_argument("key")
-    p.add_argument("value")
+    p = sub.add_parser("set", help=_("list the local choices (values no document gives), or change one by its key"))
+    p.add_argument("key", nargs="?", help=_("the key of a local choice, as the list shows it"))
+    p.add_argument("value", nargs="?", help=_("its new value (an administrator's)"))
     cli_auth.add_options(p)
     p.set_defaults(run=set_value)
     p = sub.add_parser("pin", help=_("set a new PIN for a person (lifts a lock)"))
@@ -98,15 +100,64 @@ def restore(args) -> int:
 
 
 def set_value(args) -> int:
-    from models.accounts import set_setting
+    """``duty set``: every local choice; ``duty set KEY``: one in full; ``duty set KEY VALUE``:
+    change it, as an administrator. Reading needs no proof: the Settings screen shows the same
+    values to everyone signed in."""
+    from models import local_choices
 
     from .cli import open_db
 
     open_db(args)
-    with _acting(args, "system.settings"):
-        value = set_setting(args.key, args.value)
-    print(_("{key} is now {value}.").format(key=args.key, value=value))
+    if args.key is None:
+        print(_("Local choices (本地设定): values no document gives, chosen here."))
+        for choice in local_choices.all_choices():
+            print(_choice_line(choice))
+        print(_("Change one: duty set KEY VALUE (an administrator)."))
+        return 0
+    if args.value is None:
+        print(_choice_detail(local_choices.choice(args.key)))
+        return 0
+    with _acting(args, local_choices.PERMISSION):
+        choice = local_choices.set_choice(args.key, args.value)
+    print(_("{key} is now {value}.").format(key=choice.key, value=_with_unit(choice)))
     return 0
+
+
+def _with_unit(choice) -> str:
+    if not choice.value:
+        return "–"
+    return f"{choice.value} {_(choice.unit)}" if choice.unit else choice.value
+
+
+def _name(choice, what_first: bool = False) -> str:
+    from .i18n import pick
+
+    return choice.name_parts(pick(choice.subject_zh, choice.subject_en), _(choice.what), what_first=what_first)
+
+
+def _choice_line(choice) -> str:
+    """"grace_minutes = 10 minutes · Roster · grace period …": one line a choice, what it is first."""
+    from models.safe_text import printable
+
+    return printable(f"{choice.key} = {_with_unit(choice)} · {_(choice.area)} · {_name(choice, what_first=True)}")
+
+
+def _choice_detail(choice) -> str:
+    """One choice in full, as the Settings screen shows it under the list (stored text printable)."""
+    from models.safe_text import printable
+
+    default = choice.default if choice.default is not None else _("none")
+    default = f"{default} {_(choice.unit)}" if choice.default is not None and choice.unit else default
+    bounds = f"{choice.low:g}–{choice.high:g}" if choice.low is not None and choice.high is not None else ""
+    why = _(choice.why) + (f" {choice.note}" if choice.note else "")
+    lines = [f"{choice.key}: {_name(choice)}",
+             _("Value: {value} · default: {default}").format(value=_with_unit(choice), default=default),
+             _("Range: {range}").format(range=" · ".join(p for p in (bounds, _(choice.form)) if p)),
+             _(choice.applies),
+             _("Local choice: {note}").format(note=why)]
+    if choice.source:
+        lines[-1] += " · " + _("written at {where}").format(where=choice.source)
+    return "\n".join(printable(line) for line in lines)
 
 
 def set_pin(args) -> int:

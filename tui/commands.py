@@ -45,6 +45,11 @@ class DutyCommands(Provider):
         for w in WORKSPACES:
             yield (both_languages(w.title), partial(app.switch_mode, w.mode),
                    _("Open the {name} screen ({key})").format(name=_(w.title), key=w.key.upper()))
+        from .app import SETTINGS
+
+        yield (both_languages(SETTINGS.title), partial(app.switch_mode, SETTINGS.mode),
+               _("Local choices: values no document gives, set by an administrator ({key})").format(
+                   key=SETTINGS.key.upper()))
         yield (both_languages(N_("Help")), app.action_help, _("Keys and what they do (F1)"))
         yield (both_languages(N_("Toggle light and dark theme")), app.action_toggle_dark,
                _("Light or dark colours (ctrl+t)"))

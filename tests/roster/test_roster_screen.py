@@ -254,7 +254,7 @@ async def test_weeks_posts_and_chinese(demo_db, make_app):
         assert "2026-11-23 – 11-29" in screen_text(app)
         await pilot.press("right_square_bracket")
         await settle(app, pilot)
-        assert "巡查 (2/3)" in screen_text(app)
+        assert f"巡查 (2/{len(roster.posts())})" in screen_text(app)
         await pilot.press("t")
         await settle(app, pilot)
         assert "2026-11-16 – 11-22" in screen_text(app)
@@ -266,11 +266,13 @@ async def test_the_demo_gaps_are_in_the_week_a_new_user_sees_first(demo_db, make
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         text = screen_text(app)
-    assert "2026-11-16 – 11-22  Command desk (1/3)  ⚠ 4 open" in text
+    assert f"2026-11-16 – 11-22  Command desk (1/{len(roster.posts())})  ⚠ 5 open" in text
     assert "⚠no lead" in text and "⚠0/1" in text
     assert "h rest before Day of 2026-11-21" in text and "is on leave on 2026-11-21" in text
+    # The night with no lead is also an evening without 24-hour cover (002).
+    assert "Sun 2026-11-22 20–24: no shift lead (24-hour cover)" in text
     kinds = {w.kind for w in coverage.check(MONDAY, SUNDAY, post_id=roster.posts()[0].id).open}
-    assert kinds == {"no_lead", "short", "rest", "leave"}
+    assert kinds == {"no_lead", "short", "rest", "leave", "lead_cover"}
 
 
 async def test_show_assignment_and_show_day_move_the_grid_there(demo_db, make_app, monkeypatch):
@@ -290,7 +292,7 @@ async def test_show_assignment_and_show_day_move_the_grid_there(demo_db, make_ap
         screen = app.screen
         assert isinstance(screen, RosterScreen)
         text = screen_text(app)
-        assert "2026-11-02 – 11-08  Patrol (2/3)" in text and duty.person_name in text
+        assert f"2026-11-02 – 11-08  Patrol (2/{len(roster.posts())})" in text and duty.person_name in text
         assert screen.current() == (duty.day, night)
         assert screen.query_one(DataTable).has_focus
         # A day of the week on screen: the cursor moves, nothing is read again.
@@ -305,7 +307,7 @@ async def test_show_assignment_and_show_day_move_the_grid_there(demo_db, make_ap
         # Another week: there, on the same post.
         screen.show_day(TODAY)
         await settle(app, pilot)
-        assert "2026-11-16 – 11-22  Patrol (2/3)" in screen_text(app)
+        assert f"2026-11-16 – 11-22  Patrol (2/{len(roster.posts())})" in screen_text(app)
         assert screen.current()[0] == TODAY
         # A duty no longer on the roster: said so, the grid stays.
         screen.show_assignment(10 ** 9)

@@ -103,3 +103,66 @@ def team(office, september):
         submit_review(sid)
         approve(sid)
     return office, lead, outsider
+
+
+# ---- a duty office on its own cycle, built here (not from the seed files) ------------------
+
+@dataclass
+class DutyOffice:
+    """The duty office of ``002``: officers appraise themselves monthly (a self-only scheme that
+    feeds the quarter), a supervisor appraises them quarterly (a supervisor-only scheme). A
+    warehouse clerk keeps the default 10-item sheet on its own period (quarter)."""
+
+    officer: Actor
+    officer2: Actor
+    supervisor: Actor
+    clerk: Actor  # a position without schemes of its own
+    admin: Actor
+    monthly: int  # scheme ids
+    quarterly: int
+    default: int
+    duty_position: int
+    clerk_position: int
+
+
+def make_scheme(key: str, period: str, raters: str, items: int, feeds: str | None = None,
+                weights=(20, 60, 20), zh: str = "", en: str = "") -> int:
+    """A scheme of *items* criteria of 100 / *items* points each, with the usual five bands."""
+    from models.org import Band, Criterion, Scheme
+    from models.scoring import DEFAULT_BANDS
+
+    scheme = Scheme.create(key=key, name_zh=zh or key, name_en=en or key, period=period, raters=raters,
+                           feeds=feeds, weight_self=weights[0], weight_supervisor=weights[1],
+                           weight_peer=weights[2], source_doc="002")
+    for n in range(1, items + 1):
+        Criterion.create(scheme=scheme, seq=n, group_zh="工作", group_en="Work", name_zh=f"要素{n}",
+                         name_en=f"Item {n}", max_points=100 / items, measure="")
+    for zh_name, en_name, minimum in DEFAULT_BANDS:
+        Band.create(scheme=scheme, name_zh=zh_name, name_en=en_name, min_score=max(minimum, -1))
+    return scheme.id
+
+
+@pytest.fixture
+def duty_office(empty_db) -> DutyOffice:
+    from models.org import Department, PositionScheme
+
+    default = make_scheme("sheet-10x10", "month", "self,supervisor,peer", 10, zh="工作标准及考核标准")
+    monthly = make_scheme("duty-monthly-self", "month", "self", 4, feeds="duty-quarterly",
+                          zh="值班员月度自评", en="Duty officer's monthly self-appraisal")
+    quarterly = make_scheme("duty-quarterly", "quarter", "supervisor", 4,
+                            zh="值班员季度上级评估", en="Duty officer's quarterly appraisal")
+    office = Department.create(key="duty-office", name_zh="值班室", name_en="Duty Office")
+    store = Department.create(key="warehouse", name_zh="仓库", name_en="Warehouse", sort=1)
+    duty = Position.create(key="002-duty-officer", title_zh="值班员", title_en="Duty Officer", department=office,
+                           source_doc="002_f0e7d5f761901382.txt", period="quarter", scheme=monthly)
+    for scheme in (monthly, quarterly):
+        PositionScheme.create(position=duty, scheme=scheme)
+    lead = Position.create(key="002-shift-lead", title_zh="值班长", title_en="Shift Lead", department=office,
+                           source_doc="002_f0e7d5f761901382.txt", period="quarter")
+    clerk_pos = Position.create(key="001-store-clerk", title_zh="仓库保管员", title_en="Store Clerk",
+                                department=store, source_doc="001_x.txt", period="quarter")
+    people = [Person.create(name=name, position=pos, role=role) for name, pos, role in (
+        ("林晓东", duty, "officer"), ("马志强", duty, "officer"), ("高海燕", lead, "supervisor"),
+        ("宋丽娟", clerk_pos, "officer"), ("管理员", lead, "admin"))]
+    return DutyOffice(*(actor(p) for p in people), monthly=monthly, quarterly=quarterly, default=default,
+                      duty_position=duty.id, clerk_position=clerk_pos.id)

@@ -46,9 +46,10 @@ def test_the_period_table_per_role(team):
     assert set(rows) == {"周建军", "林晓东", "马志强", "宋丽娟"}
     assert rows["林晓东"].access == PEER and rows["林晓东"].score is None and rows["林晓东"].state == ""
 
-    rows = rows_by_name(results_for(outsider, "2026-09"))  # the duty office's colleagues, none of the warehouse
-    assert set(rows) == {"赵一鸣", "高海燕", "管理员"}
-    assert rows["高海燕"].access == PEER and rows["高海燕"].state == ""
+    # The duty office's month is a self-appraisal (002 五(一) 月度自評): no colleague rates it, and
+    # none of the warehouse's is theirs to rate.
+    rows = rows_by_name(results_for(outsider, "2026-09"))
+    assert set(rows) == {"赵一鸣"}
 
     sign_in(None)
     with pytest.raises(PermissionDenied, match="Sign in first"):

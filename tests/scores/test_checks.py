@@ -108,7 +108,11 @@ def test_opening_again_adds_only_the_missing_sheets_with_their_items(office, sep
     assert added == 2  # the newcomer and the person without a position; not the one who left
     sheets = {s.person_id: s for s in Scoresheet.select().where(Scoresheet.person.in_([newcomer.id, nowhere.id]))}
     assert set(sheets) == {newcomer.id, nowhere.id}
-    for sheet in sheets.values():  # the default 10-item sheet, its bands and weights
+    for sheet in sheets.values():  # the 10 items and the bands of the default sheet
         assert SheetItem.select().where(SheetItem.sheet == sheet).count() == 10
-        assert sheet.bands.startswith("优秀|Excellent|90") and sheet.weight_supervisor == 60
+        assert sheet.bands.startswith("优秀|Excellent|90")
+    # without a position: the default sheet and its weights; a duty officer: 002's monthly
+    # self-appraisal, the person's own points counting in full
+    assert sheets[nowhere.id].weight_supervisor == 60
+    assert (sheets[newcomer.id].weight_self, sheets[newcomer.id].weight_supervisor) == (100, 0)
     assert SheetItem.select().count() == 7 * 10  # nobody's items doubled

@@ -27,7 +27,7 @@ def test_every_kind_of_duty_fact_becomes_a_proposal_with_its_evidence(office):
     duty = Position.get(Position.key == "002-duty-officer")
     assert not Rule.select().where(Rule.position == duty).exists()  # the documents give none
     with acting_as(SYSTEM):
-        for n, code in enumerate(facts.FACT_CODES, 1):
+        for n, code in enumerate(facts.DETECTOR_CODES, 1):
             add_rule(duty.id, f"test rule for {code}", "deduction", n, code=code)
     person = office.supervisor  # holds 002-duty-officer
     for day, (code, (source, ref)) in enumerate(EVIDENCE.items(), 1):
@@ -38,7 +38,7 @@ def test_every_kind_of_duty_fact_becomes_a_proposal_with_its_evidence(office):
         open_period("2026-Q3")
     sheet = sheet_id_for("2026-Q3", person.id)
     proposals = {a.code: a for a in detail_for(office.supervisor, sheet).adjustments}
-    assert set(proposals) == set(facts.FACT_CODES)
+    assert set(proposals) == set(facts.DETECTOR_CODES)
     for code, (source, ref) in EVIDENCE.items():
         a = proposals[code]
         assert (a.source, a.ref_id, a.status, a.kind) == (source, ref, "proposed", "deduction")

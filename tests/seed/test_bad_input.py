@@ -34,6 +34,27 @@ CASES = {
                             '  fact = "每月少一次盘点"\n  kind = "deduction"\n', None),
     "department with two names": ("003.toml", 'zh = "辦公室"', 'zh = "辦公廳"', 'zh = "辦公廳"'),
     "counts not numbers": ("002.toml", "positions = 2,", 'positions = "two",', "counts = "),
+    # how a rule applies (basis and its parameters)
+    "unknown basis": ("001b.toml", 'basis = "graded"', 'basis = "sometimes"', 'basis = "sometimes"'),
+    "unknown every": ("001b.toml", '  every = "week"\n  times = 1\n  line = 665',
+                      '  every = "fortnight"\n  times = 1\n  line = 665', 'every = "fortnight"'),
+    "graded without grades": ("001b.toml", '  grades = "2,4,6,8,10"\n', "", 'basis = "graded"'),
+    "measured without step": ("001b.toml", "  step = 0.1\n", "", 'basis = "measured"'),
+    "shortfall without activity": ("001b.toml", '  activity = "dispatch"\n', "", 'basis = "shortfall"'),
+    "bad due": ("001b.toml", '"+14d 24:00,', '"by the 15th,', 'due = "by the 15th'),
+    "parameter of another basis": ("001b.toml", '  basis = "occurrence"\n  line = 721',
+                                   '  basis = "occurrence"\n  every = "half"\n  line = 721', 'every = "half"'),
+    "two rules, one code": ("001b.toml", 'code = "missed_patrol"', 'code = "absent_from_post"',
+                            'code = "absent_from_post"'),
+    "rule without line": ("001b.toml", "  line = 663\n", "", None),
+    # schemes and the positions' cycles
+    "unknown scheme of a position": ("002.toml", 'schemes = ["002-monthly-self",',
+                                     'schemes = ["002-monthly",', 'schemes = ["002-monthly",'),
+    "feeds a scheme no longer": ("002.toml", 'feeds = "002-quarterly-supervisor"', 'feeds = "002-monthly-self"',
+                                 'feeds = "002-monthly-self"'),
+    "unknown rater": ("002.toml", 'raters = "self"', 'raters = "selves"', 'raters = "selves"'),
+    "weight of one who does not rate": ("002.toml", "weights = { self = 100, supervisor = 0, peer = 0 }",
+                                        "weights = { self = 80, supervisor = 20, peer = 0 }", "self = 80"),
 }
 
 

@@ -22,6 +22,8 @@ ABSENT_RULE = '''  [[positions.rules]]
   points = 2
   unit = "次"
   code = "absent_from_post"
+  basis = "occurrence"
+  line = 823
 
 '''
 

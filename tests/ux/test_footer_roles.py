@@ -17,7 +17,7 @@ from tests.helpers import settle, wait_until
 
 NEEDS = {  # binding id → the permission its action needs
     "log-amend": "log.amend", "log-followup": "log.followup", "log-close-followup": "log.followup",
-    "log-ack": "log.acknowledge", "log-approve": "log.approve_expense",
+    "log-ack": "log.acknowledge", "log-approve": "log.approve_expense", "log-record-about": "log.record_about",
     "handover-close": "log.handover", "handover-countersign": "log.handover",
     "roster-assign": "roster.edit", "roster-remove": "roster.edit", "roster-remove-alt": "roster.edit",
     "roster-role": "roster.edit", "roster-generate": "roster.edit", "roster-leave": "roster.edit",
