@@ -48,6 +48,7 @@ class Scoresheet(BaseModel):
     position = pw.ForeignKeyField(Position, null=True)
     scheme = pw.ForeignKeyField(Scheme, null=True)
     state = pw.CharField(default="draft")
+    raters = pw.CharField(default="self,supervisor,peer")  # who scores it, copied from its scheme (0012)
     weight_self = pw.FloatField()
     weight_supervisor = pw.FloatField()
     weight_peer = pw.FloatField()

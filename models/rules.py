@@ -257,38 +257,41 @@ def _midnight(day: dt.date) -> dt.datetime:
 
 
 def _keep(rule: RuleRef, person: int, starts: dt.date, ends: dt.date, due: dt.datetime | None, needed: int,
-          found: int, done_at: dt.datetime | None, late_days: float | None) -> int:
-    """Write the slot as it now stands; its id."""
+          found: int, done_at: dt.datetime | None, late_days: float | None) -> tuple[int, bool]:
+    """Write the slot as it now stands; its id, and whether it is new."""
     values = dict(due=stamp(due) if due else None, needed=needed, found=found,
                   done_at=stamp(done_at) if done_at else None, late_days=late_days)
     row = db.execute_sql("SELECT id FROM rule_slot WHERE rule_id = ? AND person_id = ? AND starts = ? AND ends = ?",
                          (rule.id, person, stamp(_midnight(starts)), stamp(_midnight(ends)))).fetchone()
     if row:
         RuleSlot.update(**values).where(RuleSlot.id == row[0]).execute()
-        return row[0]
+        return row[0], False
     return RuleSlot.insert(rule=rule.id, person=person, starts=stamp(_midnight(starts)),
-                           ends=stamp(_midnight(ends)), **values).execute()
+                           ends=stamp(_midnight(ends)), **values).execute(), True
 
 
-def _charge(rule: RuleRef, person: int, slot_id: int, code: str, at: dt.datetime, count: float,
+def _charge(rule: RuleRef, person: int, slot: tuple[int, bool], code: str, at: dt.datetime, count: float,
             detail: str) -> None:
     """The slot's fact as it now stands: recorded, its count brought up to date, or withdrawn
     (with its undecided proposal) when the shortfall was made good by a later entry."""
-    existing = DutyFact.get_or_none(DutyFact.code == code, DutyFact.source == "shortfall",
-                                    DutyFact.ref_id == slot_id, DutyFact.person == person)
+    slot_id, new = slot
+    existing = None if new else db.execute_sql(
+        "SELECT id, count, detail FROM duty_fact WHERE code = ? AND source = 'shortfall' AND ref_id = ? "
+        "AND person_id = ?", (code, slot_id, person)).fetchone()
     if existing is None:
         if count > 0:
             facts.record(person, code, at, "shortfall", slot_id, detail, rule=rule.id, count=count)
         return
+    fact_id, was_count, was_detail = existing
     if count > 0:
-        if existing.count != count or existing.detail != detail:
-            DutyFact.update(count=count, detail=detail).where(DutyFact.id == existing.id).execute()
-            Adjustment.update(count=count, note=detail).where(Adjustment.duty_fact == existing.id,
+        if was_count != count or was_detail != detail:
+            DutyFact.update(count=count, detail=detail).where(DutyFact.id == fact_id).execute()
+            Adjustment.update(count=count, note=detail).where(Adjustment.duty_fact == fact_id,
                                                               Adjustment.status == "proposed").execute()
         return
-    Adjustment.delete().where(Adjustment.duty_fact == existing.id, Adjustment.status == "proposed").execute()
-    if not Adjustment.select().where(Adjustment.duty_fact == existing.id).exists():
-        DutyFact.delete().where(DutyFact.id == existing.id).execute()
+    Adjustment.delete().where(Adjustment.duty_fact == fact_id, Adjustment.status == "proposed").execute()
+    if not Adjustment.select().where(Adjustment.duty_fact == fact_id).exists():
+        DutyFact.delete().where(DutyFact.id == fact_id).execute()
 
 
 def _shortfalls(rule: RuleRef, keys: tuple[str, ...], every: str, spans: list[tuple[dt.date, dt.date]],
@@ -303,9 +306,9 @@ def _shortfalls(rule: RuleRef, keys: tuple[str, ...], every: str, spans: list[tu
                 continue  # only periods the person worked count
             found = sum(1 for at, _id in entries[person] if _midnight(starts) <= at < _midnight(ends))
             missing = max(rule.times - found, 0)
-            slot_id = _keep(rule, person, starts, ends, None, rule.times, found, None, None)
+            slot = _keep(rule, person, starts, ends, None, rule.times, found, None, None)
             detail = f"{_slot_name(every, starts)}: {found}/{rule.times}"
-            _charge(rule, person, slot_id, "shortfall", _midnight(ends) - dt.timedelta(seconds=1), missing, detail)
+            _charge(rule, person, slot, "shortfall", _midnight(ends) - dt.timedelta(seconds=1), missing, detail)
             charged += missing > 0
     return charged
 
@@ -328,11 +331,11 @@ def _lates(rule: RuleRef, keys: tuple[str, ...], every: str, spans: list[tuple[d
             done = pending.pop(0)[0] if pending else None
             late = max((done or now) - due_moment, dt.timedelta(0))
             days = math.ceil(late / dt.timedelta(days=1)) if late else 0
-            slot_id = _keep(rule, person, starts, ends, due_moment, 1, 1 if done else 0, done, days)
+            slot = _keep(rule, person, starts, ends, due_moment, 1, 1 if done else 0, done, days)
             count = (days if per_day else 1) if days else 0
             state = f"{done:%m-%d %H:%M}" if done else "—"
             detail = f"{_slot_name(every, starts)}: due {due_moment:%m-%d %H:%M}, in {state}"
-            _charge(rule, person, slot_id, "late", due_moment, count, detail)
+            _charge(rule, person, slot, "late", due_moment, count, detail)
             charged += count > 0
     return charged
 

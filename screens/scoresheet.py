@@ -767,7 +767,7 @@ class SheetScreen(DutyScreen):
                     self.go_to_evidence(adj, target)
 
             lines = [readable(x) for x in (listed.lines if listed else ())
-                     if x and x not in (adj.fact, adj.where)]  # the rule and its place are said above
+                     if x and x not in (adj.fact, adj.where, adj.note)]  # said in the line above them
             missing = tuple(listed.missing) if listed else ()
             self.app.push_screen(EvidenceDialog(self.why(adj), lines, missing, target is not None), answered)
 

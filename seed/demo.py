@@ -3,7 +3,8 @@
 The duty office (值班長, 值班員) keeps the desk around the clock. Beside it, one of each
 warehouse position of 001 (仓库主任, 仓库副主任, 仓库内业员, 木料场会计, 仓库技术员) and a
 生产部经理 record their work at the desk, so the documents' own point rules have something
-to apply to (``seed.demo_log``). Administrators and supervisors sit in office positions.
+to apply to (``seed.demo_log``). Administrators and supervisors sit in office positions, one
+supervisor as 副总经理, to whom 生产部 answers. No rule is made here: every one is a document's.
 
 Every name here is made up from common surnames and given names; none is a name the
 documents give to a real person (``is_real_name``). ``build(people=…, days=…)`` scales up for

@@ -299,7 +299,7 @@ class _Books:
     ctx: object
     holidays: set[dt.date]
     rows: list[tuple] = field(default_factory=list)
-    misses: dict[tuple[int, int, dt.date], str] = field(default_factory=dict)  # (person, rule, slot) → why
+    misses: dict[tuple[int, int, dt.date], int] = field(default_factory=dict)  # (person, rule, slot) → how many
     blocked: dict[int, list[tuple[frozenset, dt.date, dt.date]]] = field(default_factory=dict)
     late_once: tuple[int, int, dt.date] | None = None  # (person, rule, day): handed in the next morning
     yard: dict[int, dict[dt.date, object]] = field(default_factory=dict)  # the yard's duties by person, day
@@ -351,13 +351,16 @@ class _Books:
         month = last_completed("month", ctx.today)
         current = containing("quarter", ctx.today)
         months = [middle] + ([month] if month.starts >= current.starts else [])
-        # 仓库副主任 skips the monthly stocktake of those months (少一次月盘点扣1分).
+        # 仓库副主任 skips the monthly stocktake of those months (少一次月盘点扣1分), and when the
+        # last quarter closed the year, one of its two full stocktakes (少一次年盘点扣3分).
         for pid in self.people.get(DEPUTY, [])[:1]:
             for rule in rules_for(self._position(pid)):
                 if rule.basis == "shortfall" and rule.every == "month" and "stocktake" in rule.activity:
                     for span in months:
-                        self.misses[(pid, rule.id, span.starts)] = "skipped"
+                        self.misses[(pid, rule.id, span.starts)] = rule.times
                         self.blocked.setdefault(pid, []).append((frozenset(rule.activity), span.starts, span.ends))
+                if rule.basis == "shortfall" and rule.every == "year" and last.ends.month == 1:
+                    self.misses[(pid, rule.id, containing("year", last.starts).starts)] = 1
         # 仓库内业员 hands one daily report in the next morning (日报表不及时完成).
         for pid in self.people.get(CLERK, [])[:1]:
             rule = next((r for r in rules_for(self._position(pid))
@@ -384,9 +387,9 @@ class _Books:
 
         ctx = self.ctx
         rng = ctx.rng
-        # A period that began in the quarter before the books is still asked for (its sheets are
-        # open too); one that began earlier (the year's plan, in January) is not.
-        reach = containing("quarter", ctx.books_first - dt.timedelta(days=1)).starts
+        # A hand-in due in the quarter before the books is still asked for (its sheets are open
+        # too); one due earlier (the year's plan, in January) is not.
+        reach = dt.datetime.combine(containing("quarter", ctx.books_first - dt.timedelta(days=1)).starts, dt.time())
         post = POST.get(key, "仓库")
         rules = [r for r in rules_for(self._position(pid)) if r.basis in ("shortfall", "late") and r.activity]
         plans = [(rule, keys, every, due) for rule in rules for keys, every, due in schedules(rule) if every != "hour"]
@@ -399,7 +402,7 @@ class _Books:
         while grown:  # a hand-in due before the first working day of a period adds that day
             grown = False
             for n, (rule, keys, every, due) in enumerate(plans):
-                first = max(_slot_containing(every, worked[0])[0], reach)
+                first = _slot_containing(every, worked[0])[0]
                 for starts, ends in slots_starting(every, first, worked[-1] + dt.timedelta(days=1)):
                     if (n, starts) in done:
                         continue
@@ -407,12 +410,13 @@ class _Books:
                     if not inside:
                         continue  # a period the person did not work asks nothing of them
                     done.add((n, starts))
-                    if (pid, rule.id, starts) in self.misses:
-                        continue
+                    fewer = self.misses.get((pid, rule.id, starts), 0)
+                    if fewer >= rule.times:
+                        continue  # skipped on purpose
                     if rule.basis == "shortfall":
-                        self._activity(pid, post, rule, keys[0], starts, ends, inside)
+                        self._activity(pid, post, rule, keys[0], starts, ends, inside, fewer)
                     else:
-                        day = self._hand_in(pid, post, rule, keys[0], due, starts, ends, worked)
+                        day = self._hand_in(pid, post, rule, keys[0], due, starts, ends, worked, reach)
                         if day is not None and day not in worked:
                             bisect.insort(worked, day)
                             grown = True
@@ -421,8 +425,9 @@ class _Books:
             at = dt.datetime.combine(day, dt.time(9, 15)) + dt.timedelta(minutes=rng.randint(0, 30))
             self._row(at, pid, "other", post, rng.choice(routine))
 
-    def _activity(self, pid, post, rule, key, starts, ends, inside) -> None:
-        """The *times* entries a shortfall rule asks for in a period, on days the person works."""
+    def _activity(self, pid, post, rule, key, starts, ends, inside, fewer: int = 0) -> None:
+        """The *times* entries a shortfall rule asks for in a period (*fewer* of them, where one
+        is skipped on purpose), on days the person works."""
         ctx = self.ctx
         free = [d for d in inside if not self._blocked(pid, rule.activity, d)]
         ahead = []  # the period's working days still to come count where its entries fall
@@ -442,18 +447,18 @@ class _Books:
             picks = [choice[min(len(choice) - 1, (k + 1) * len(choice) // (rule.times + 1))]
                      for k in range(rule.times)]
         hour, minute = HOUR.get(key, (11, 0))
-        for k, day in enumerate(picks):
+        for k, day in enumerate(picks[:len(picks) - fewer]):
             at = dt.datetime.combine(day, dt.time(hour, minute)) + dt.timedelta(minutes=ctx.rng.randint(0, 15) + 60 * k)
             self._row(at, pid, key, post, self._text(key), self._present(pid, key))
 
-    def _hand_in(self, pid, post, rule, key, due, starts, ends, worked) -> dt.date | None:
+    def _hand_in(self, pid, post, rule, key, due, starts, ends, worked, reach) -> dt.date | None:
         """The hand-in a late rule asks for in a period: before it is due, on a working day."""
         from models.rules import due_at
 
         begin, end = dt.datetime.combine(starts, dt.time()), dt.datetime.combine(ends, dt.time())
         due_moment = due_at(due, starts, self.holidays)
         low, high = max(begin, due_moment - (end - begin)), min(due_moment, end)
-        if high <= low:
+        if high <= low or due_moment < reach:
             return None
         last = (high - dt.timedelta(seconds=1)).date()
         window = [low.date() + dt.timedelta(days=n) for n in range((last - low.date()).days + 1)]

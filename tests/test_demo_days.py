@@ -98,11 +98,32 @@ def promised_states(today: dt.date) -> None:
     statuses = {a.status for a in Adjustment.select().join(Scoresheet).where(Scoresheet.period == default_period(today).id)}
     assert statuses == {"proposed", "confirmed", "rejected"}, last.key
     assert current and all(r.state == "draft" for r in current)
+    promised_rules(today)
     assert duties_between(today, today), "the roster has the demo's day"
     noon = f"{today:%Y-%m-%d} 12:00:00"
     latest = dbmod.db.execute_sql("SELECT max(at) FROM log_entry").fetchone()[0]
     assert f"{today:%Y-%m-%d} 00:00:00" <= latest <= noon, latest
     assert dbmod.db.execute_sql("SELECT count(*) FROM log_entry WHERE at > ?", (noon,)).fetchone()[0] == 0
+
+
+def promised_rules(today: dt.date) -> None:
+    """The last completed quarter shows the documents' rules at work (tests/demo has the detail):
+    a skipped stocktake, missed patrols on the timber yard, an absence from post, a graded
+    production plan and a defect-rate bonus, each from a document's rule."""
+    from models.appraisal import Adjustment, AppraisalPeriod, Scoresheet
+    from models.org import Position, Rule
+    from models.periods import last_completed
+
+    key = last_completed("quarter", today).key
+    shown = {(position, rule.basis, rule.code, adj.kind) for adj, rule, position in (
+        (a, a.rule, a.rule.position.key) for a in Adjustment.select(Adjustment, Rule, Position).join(Rule)
+        .join(Position).switch(Adjustment).join(Scoresheet).join(AppraisalPeriod).where(AppraisalPeriod.key == key))}
+    assert {("001-warehouse-deputy-director", "shortfall", None, "deduction"),
+            ("001-timber-yard-accountant", "shortfall", "missed_patrol", "deduction"),
+            ("001-timber-yard-accountant", "occurrence", "absent_from_post", "deduction"),
+            ("001-production-manager", "graded", None, "deduction"),
+            ("001-production-manager", "measured", None, "bonus")} <= shown, (key, shown)
+    assert not Rule.select().where(Rule.seeded.is_null()).exists(), "a rule no document gives"
 
 
 @pytest.mark.parametrize("name", list(DAYS))

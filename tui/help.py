@@ -24,10 +24,9 @@ class HelpScreen(DutyModal):
         super().__init__()
         self._under = under
 
-    def compose(self) -> ComposeResult:
-        table = Table(box=None, show_header=True, header_style="bold", expand=True, padding=(0, 1))
-        table.add_column(_("Key"), no_wrap=True)
-        table.add_column(_("What it does"))
+    def rows(self) -> list[tuple[str, str, str]]:
+        """(key, what it does, style) for every key of the screen below, in its order."""
+        rows = []
         seen = set()
         for _key, (_node, binding, enabled, _tip) in self._under.active_bindings.items():
             # Our own bindings carry ids (so people can remap them); the arrows, Tab and
@@ -35,10 +34,9 @@ class HelpScreen(DutyModal):
             if binding.id is None or binding.action in seen:
                 continue
             seen.add(binding.action)
-            # plain: a Rich table reads a str cell as markup, and keys such as "[" are brackets
-            table.add_row(plain(self.app.get_key_display(binding)),
-                          plain(_(binding.description) if binding.description else binding.action),
-                          style="" if enabled else "dim")
+            rows.append((self.app.get_key_display(binding),
+                         _(binding.description) if binding.description else binding.action,
+                         "" if enabled else "dim"))
         # Keys this role may not use are not in the footer; here they are, dim, with who may.
         role_allows = getattr(self._under, "role_allows", None)
         needs = getattr(self._under, "ROLE_ACTIONS", {})
@@ -48,9 +46,29 @@ class HelpScreen(DutyModal):
                 if binding.id is None or binding.action in seen or role_allows is None or role_allows(action):
                     continue
                 seen.add(binding.action)
-                table.add_row(plain(self.app.get_key_display(binding)),
-                              plain(_(binding.description) + " — " + who_may(needs[action])), style="dim")
-        table.add_row("ctrl+p", _("Command palette: every screen and action by name"))
+                rows.append((self.app.get_key_display(binding),
+                             _(binding.description) + " — " + who_may(needs[action]), "dim"))
+        rows.append(("ctrl+p", _("Command palette: every screen and action by name"), ""))
+        return rows
+
+    def compose(self) -> ComposeResult:
+        rows = self.rows()
+        # A list longer than the terminal is tall (80×24) goes in two columns, read unscrolled.
+        fits = len(rows) + 8 <= self.app.size.height
+        halves = [rows] if fits else [rows[:(len(rows) + 1) // 2], rows[(len(rows) + 1) // 2:]]
+        table = Table.grid(expand=True, padding=(0, 2))
+        for _half in halves:
+            table.add_column(ratio=1)
+        columns = []
+        for half in halves:
+            part = Table(box=None, show_header=True, header_style="bold", expand=True, padding=(0, 1))
+            part.add_column(_("Key"), no_wrap=True)
+            part.add_column(_("What it does"))
+            for key, what, style in half:
+                # plain: a Rich table reads a str cell as markup, and keys such as "[" are brackets
+                part.add_row(plain(key), plain(what), style=style)
+            columns.append(part)
+        table.add_row(*columns)
         with VerticalScroll(id="help-body"):
             yield Static(_("Keys on this screen"), classes="dialog-title")
             yield Static(table)

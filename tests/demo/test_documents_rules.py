@@ -1,11 +1,13 @@
 """The demo shows the documents' own rules at work, and no invented one.
 
-A demo is built for a few days (the fixture's day, New Year's Day, 29 February); on each,
+A demo is built for a few days (the fixture's day, a quarter's first and last, New Year's
+Day, 29 February); on each,
 the last completed quarter (the one the Scores screen opens on) holds the five deductions
 and bonuses the demo promises a new user, each from a document's rule, with the right
 points and evidence to open: a monthly stocktake 仓库副主任 skipped, 木料场会计's missed
 hourly patrols on the yard, his absence from post recorded by a shift lead, a graded
-deduction for 生产部经理's plan and a bonus for the month's defect rate.
+deduction for 生产部经理's plan and a bonus for the month's defect rate (and, when that quarter
+closed a year, a full stocktake of the year's two skipped).
 """
 
 from __future__ import annotations
@@ -17,12 +19,14 @@ import pytest
 from models import db as dbmod
 from models.schema import open_database
 
-DAYS = (dt.date(2026, 11, 20), dt.date(2027, 1, 1), dt.date(2028, 2, 29))
+# the fixture's day, the first and last day of a quarter, New Year's Day, 29 February
+DAYS = (dt.date(2026, 11, 20), dt.date(2026, 10, 1), dt.date(2027, 3, 31), dt.date(2027, 1, 1), dt.date(2028, 2, 29))
 
 DEPUTY = "001-warehouse-deputy-director"
 ACCOUNTANT = "001-timber-yard-accountant"
 PRODUCTION = "001-production-manager"
 DIRECTOR = "001-warehouse-director"
+CLERK = "001-warehouse-records-clerk"
 
 
 @pytest.fixture(scope="module")
@@ -85,13 +89,31 @@ def test_no_rule_is_invented(day):
     assert all(a.rule.seeded is not None for a in Adjustment.select())
 
 
+def stocktakes(every: str):
+    return lambda a, r: r.basis == "shortfall" and r.every == every and "stocktake_full" in r.activity.split(",")
+
+
 def test_a_skipped_monthly_stocktake_costs_the_deputy_director_a_point(day):
     rows = last_quarter_adjustments(day)
-    (adj, rule), = the(rows, DEPUTY, lambda a, r: r.basis == "shortfall" and "stocktake" in r.activity)
-    assert rule.every == "month" and rule.points == 1  # 少一次月盘点扣1分
+    (adj, rule), = the(rows, DEPUTY, stocktakes("month"))
+    assert rule.fact == "少一次月盘点" and rule.points == 1
     assert (adj.kind, adj.points, adj.count, adj.source) == ("deduction", 1, 1, "shortfall")
     shown = opens(adj)
     assert shown.missing and "0/1" in adj.note
+
+
+def test_a_year_with_one_full_stocktake_of_two_costs_three_points(day):
+    """When the last quarter closed the year, its sheet shows the year's stocktakes too."""
+    from models.periods import last_completed
+
+    rows = last_quarter_adjustments(day)
+    if last_completed("quarter", day).ends.month != 1:
+        assert not [a for a, r, key in rows if key == DEPUTY and r.every == "year"]
+        return
+    (adj, rule), = the(rows, DEPUTY, stocktakes("year"))
+    assert rule.fact == "少一次年盘点" and (rule.points, rule.times) == (3, 2)
+    assert (adj.kind, adj.points, adj.count) == ("deduction", 3, 1) and "1/2" in adj.note
+    opens(adj)
 
 
 def test_missed_patrols_on_the_timber_yard_cost_a_point_each(day):
@@ -168,5 +190,7 @@ def test_most_of_the_work_is_done_on_time(day):
     assert present >= 2 * meetings.count()
     rows = last_quarter_adjustments(day)
     assert not [a for a, _r, key in rows if key == DIRECTOR]
-    # a skipped stocktake and a daily report handed in late, beside the yard's hourly patrols
-    assert len([a for a, r, _k in rows if r.basis in ("shortfall", "late") and r.every != "hour"]) <= 2
+    # beside the yard's hourly patrols: the skipped stocktakes and one daily report handed in late
+    short = {(key, r.fact) for a, r, key in rows if r.basis in ("shortfall", "late") and r.every != "hour"}
+    assert short <= {(DEPUTY, "少一次月盘点"), (DEPUTY, "少一次年盘点"), (CLERK, "日报表不及时完成")}, short
+    assert len([a for a, r, key in rows if key == CLERK]) == 1
