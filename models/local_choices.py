@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Callable
 
-from .db import writes
-from .errors import N_, ValidationError
-from .org import Position, Rule, Scheme
-from .session import require
+from duty_desk.models.storage.db import writes
+from duty_desk.models.errors import N_, ValidationError
+from duty_desk.models.organisation.org import Position, Rule, Scheme
+from duty_desk.models.accounts.session import require
 
 # The permission every local choice needs (the existing writers need org.edit, roster.edit
 # or log.configure besides: all of them an administrator's).
@@ -136,7 +136,7 @@ def parse_due(value, periods: int = 1) -> str:
     """"+Nd HH:MM" (N days after the period starts) or "+Nwd HH:MM" (its Nth working day), read
     by the engine's own reader (``rules.parse_due``); one per period where a rule has several,
     separated by commas. Written back in that form."""
-    from .rules import parse_due as engine_reads
+    from duty_desk.models.appraisal.rules import parse_due as engine_reads
 
     dues = [d.strip() for d in _typed(value).split(",") if d.strip()]
     if len(dues) > 1 and len(dues) != periods:
@@ -195,7 +195,7 @@ EVERY_WORDS = {"小时": "hour", "时": "hour", "天": "day", "日": "day", "工
 def parse_every(value, periods: int = 1) -> str:
     """A rule's period: one of ``org.EVERY`` (or its Chinese word), one per period where a rule
     has several, separated by commas."""
-    from .org import EVERY
+    from duty_desk.models.organisation.org import EVERY
 
     words = [w.strip().lower() for w in _typed(value).split(",") if w.strip()]
     words = [EVERY_WORDS.get(w, w) for w in words]
@@ -224,7 +224,8 @@ class _Setting:
 
 
 def _settings() -> list[_Setting]:
-    from . import accounts, roster
+    from duty_desk.models.accounts import credentials as accounts
+    from duty_desk.models.roster import duties as roster
 
     def account(key: str, what: str, unit: str, applies: str) -> _Setting:
         default, low, high = accounts.SETTINGS[key]
@@ -258,7 +259,7 @@ def _simple_choice(s: _Setting) -> Choice:
 
 
 def _expense_choice() -> Choice:
-    from . import log_entries
+    from duty_desk.models.logbook import entries as log_entries
 
     return Choice(EXPENSE_KEY, N_("Duty log"), N_("expense limit without approval"), "", "",
                   yuan(log_entries.expense_limit_cents()), yuan(EXPENSE_DEFAULT_CENTS), N_("yuan"), 0,
@@ -275,7 +276,7 @@ def _document_posts() -> set[str]:
 
 
 def _local_patrols():
-    from .patrols import PatrolRule
+    from duty_desk.models.logbook.patrols import PatrolRule
 
     documents = _document_posts()
     return [r for r in PatrolRule.select().where(PatrolRule.active == True).order_by(PatrolRule.post)  # noqa: E712
@@ -420,13 +421,13 @@ def set_choice(key: str, value) -> Choice:
         with _at_value():
             s.write(number)
     elif key == EXPENSE_KEY:
-        from . import log_entries
+        from duty_desk.models.logbook import entries as log_entries
 
         cents = parse_yuan(value)
         with _at_value():
             log_entries.set_expense_limit(cents)
     elif key.startswith("patrol."):
-        from . import patrols
+        from duty_desk.models.logbook import patrols
 
         rule_id = _id_in(key, "patrol.")
         rule = next((r for r in _local_patrols() if r.id == rule_id), None)
@@ -436,7 +437,7 @@ def set_choice(key: str, value) -> Choice:
         with _at_value():
             patrols.set_rule(rule.post, minutes, active=True)
     elif key.startswith("weights."):
-        from .scoresheets import set_scheme_weights
+        from duty_desk.models.appraisal.scoresheets import set_scheme_weights
 
         scheme = Scheme.get_or_none(Scheme.key == key.removeprefix("weights."))
         raters = _scheme_raters(scheme) if scheme else ()

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from .errors import N_, ValidationError
+from duty_desk.models.errors import N_, ValidationError
 
 KINDS = ("month", "quarter", "half", "year")
 KIND_NAMES = {"month": N_("month"), "quarter": N_("quarter"), "half": N_("half-year"), "year": N_("year")}

@@ -13,12 +13,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Header, Input, Select, Static
 
-from models import audit
-from models.audit import ACTION_NAMES, Event
-from tui.footer import DeskFooter
-from tui.base import DutyModal, DutyScreen
-from tui.i18n import N_, _, error_text
-from tui.text import plain
+from duty_desk.models.accounts import audit
+from duty_desk.models.accounts.audit import ACTION_NAMES, Event
+from duty_desk.tui.footer import DeskFooter
+from duty_desk.tui.base import DutyModal, DutyScreen
+from duty_desk.tui.i18n import N_, _, error_text
+from duty_desk.tui.text import plain
 
 
 class AuditScreen(DutyScreen):

@@ -15,15 +15,15 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Header, Markdown, Static
 
-from models import handover
-from models.errors import N_, DutyError
-from models.session import current_actor
-from tui.footer import DeskFooter
-from tui.base import DutyScreen
-from tui.i18n import _, pick
-from tui.text import plain
+from duty_desk.models.logbook import handover
+from duty_desk.models.errors import N_, DutyError
+from duty_desk.models.accounts.session import current_actor
+from duty_desk.tui.footer import DeskFooter
+from duty_desk.tui.base import DutyScreen
+from duty_desk.tui.i18n import _, pick
+from duty_desk.tui.text import plain
 
-from .log_dialogs import FormDialog
+from duty_desk.screens.log_dialogs import FormDialog
 
 
 class HandoverScreen(DutyScreen):

@@ -12,12 +12,12 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Header, Input, Label, Static
 
-from models import accounts
-from models.session import ROLE_NAMES, current_actor
-from tui.footer import DeskFooter
-from tui.base import DutyScreen
-from tui.i18n import _, error_text
-from tui.text import plain
+from duty_desk.models.accounts import credentials as accounts
+from duty_desk.models.accounts.session import ROLE_NAMES, current_actor
+from duty_desk.tui.footer import DeskFooter
+from duty_desk.tui.base import DutyScreen
+from duty_desk.tui.i18n import _, error_text
+from duty_desk.tui.text import plain
 
 
 class LockScreen(DutyScreen):
@@ -52,7 +52,7 @@ class LockScreen(DutyScreen):
         actor = current_actor()
         if self.busy or actor is None or actor.id is None:
             return
-        from .signin import pin_refusal
+        from duty_desk.screens.signin import pin_refusal
 
         pin = self.query_one("#lock-pin", Input).value
         if refusal := pin_refusal(pin):  # letters are no PIN: not a wrong try

@@ -20,17 +20,20 @@ from textual.binding import Binding
 from textual.widgets import Header, Input, Static
 from textual.widgets.input import Selection
 
-from models import followups, log_entries, log_forms, log_query
-from models.errors import DutyError
-from models.log_query import LogFilter, LogRow
-from tui.footer import DeskFooter
-from tui.base import DutyScreen
-from tui.i18n import N_, _, error_text, ngettext, pick
-from tui.inputs import LineInput
-from tui.text import plain
-from tui.logview import PAGE, LogView, read_pages_around
+from duty_desk.models.logbook import followups
+from duty_desk.models.logbook import entries as log_entries
+from duty_desk.models.logbook import forms as log_forms
+from duty_desk.models.logbook import query as log_query
+from duty_desk.models.errors import DutyError
+from duty_desk.models.logbook.query import LogFilter, LogRow
+from duty_desk.tui.footer import DeskFooter
+from duty_desk.tui.base import DutyScreen
+from duty_desk.tui.i18n import N_, _, error_text, ngettext, pick
+from duty_desk.tui.inputs import LineInput
+from duty_desk.tui.text import plain
+from duty_desk.tui.logview import PAGE, LogView, read_pages_around
 
-from .log_dialogs import FormDialog, IncidentDialog
+from duty_desk.screens.log_dialogs import FormDialog, IncidentDialog
 
 
 log = logging.getLogger("duty")
@@ -523,7 +526,7 @@ class LogScreen(DutyScreen):
         def close(values):
             open_ones = [f for f in followups.for_entry(row.id) if f.is_open]
             if not open_ones:
-                from models.errors import DutyError, N_
+                from duty_desk.models.errors import DutyError, N_
 
                 raise DutyError(N_("This entry has no open follow-up."))
             return followups.close_followup(open_ones[0].id, values["note"])
@@ -552,7 +555,7 @@ class LogScreen(DutyScreen):
         def decide(values):
             answer = values["approve"].strip().lower()
             if answer not in ("y", "n", "yes", "no", "是", "否"):
-                from models.errors import N_, ValidationError
+                from duty_desk.models.errors import N_, ValidationError
 
                 raise ValidationError(N_("Answer y to approve or n to refuse."), field="approve")
             log_entries.decide_expense(row.id, answer in ("y", "yes", "是"), values["note"])
@@ -563,7 +566,7 @@ class LogScreen(DutyScreen):
                              self._changed)
 
     def action_handover(self) -> None:
-        from .handover import HandoverScreen
+        from duty_desk.screens.handover import HandoverScreen
 
         self.app.push_screen(HandoverScreen())
 

@@ -18,10 +18,10 @@ from textual.containers import Vertical
 from rich.text import Text
 from textual.widgets import Input, Label, Static
 
-from models.errors import DutyError
-from tui.base import DutyModal
-from tui.i18n import _, error_text
-from tui.text import plain
+from duty_desk.models.errors import DutyError
+from duty_desk.tui.base import DutyModal
+from duty_desk.tui.i18n import _, error_text
+from duty_desk.tui.text import plain
 
 
 class FormDialog(DutyModal):
@@ -103,7 +103,7 @@ class IncidentDialog(DutyModal):
     def __init__(self, name: str = ""):
         super().__init__()
         self.initial_name = name
-        self.subject = None  # models.rules.Subject once the name is found
+        self.subject = None  # models.appraisal.rules.Subject once the name is found
         self.busy = False
 
     def compose(self) -> ComposeResult:
@@ -145,7 +145,7 @@ class IncidentDialog(DutyModal):
         return self.subject.rules[int(text) - 1]
 
     def _rules_text(self) -> Text:
-        from models.rules import RuleRef
+        from duty_desk.models.appraisal.rules import RuleRef
 
         out = Text()
         if self.subject is None:
@@ -209,7 +209,7 @@ class IncidentDialog(DutyModal):
             self.submit()
 
     def _find_person(self) -> None:
-        from models import rules
+        from duty_desk.models.appraisal import rules
 
         def found(subject) -> None:
             self.busy = False
@@ -230,7 +230,7 @@ class IncidentDialog(DutyModal):
         self.fetch(rules.subject, self.query_one("#form-person", Input).value, then=found, on_error=failed)
 
     def submit(self) -> None:
-        from models import rules
+        from duty_desk.models.appraisal import rules
 
         if self.subject is None:
             self._find_person()

@@ -16,15 +16,16 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
-from models import log_entries, log_query
-from models.errors import DutyError
-from models.quick_entry import CategoryRef
-from tui.base import DutyModal
-from tui.i18n import N_, _, error_text, pick
-from tui.ask import Ask
-from tui.inputs import LineInput
-from tui.text import plain
-from tui.logview import PAGE
+from duty_desk.models.logbook import entries as log_entries
+from duty_desk.models.logbook import query as log_query
+from duty_desk.models.errors import DutyError
+from duty_desk.models.logbook.quick_entry import CategoryRef
+from duty_desk.tui.base import DutyModal
+from duty_desk.tui.i18n import N_, _, error_text, pick
+from duty_desk.tui.ask import Ask
+from duty_desk.tui.inputs import LineInput
+from duty_desk.tui.text import plain
+from duty_desk.tui.logview import PAGE
 
 
 log = logging.getLogger("duty")

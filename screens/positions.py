@@ -17,12 +17,13 @@ from textual.containers import VerticalScroll
 from textual.widgets import Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from models.positions import (DepartmentDetail, DepartmentRow, PositionDetail, PositionRow, department_detail,
+from duty_desk.models.organisation.positions import (
+    DepartmentDetail, DepartmentRow, PositionDetail, PositionRow, department_detail,
                               list_departments, list_positions, position_detail)
-from tui.footer import DeskFooter
-from tui.base import DutyScreen
-from tui.i18n import N_, _, ngettext, pick
-from tui.text import cell_pad, number, plain
+from duty_desk.tui.footer import DeskFooter
+from duty_desk.tui.base import DutyScreen
+from duty_desk.tui.i18n import N_, _, ngettext, pick
+from duty_desk.tui.text import cell_pad, number, plain
 
 PERIOD_NAMES = {"month": N_("monthly"), "quarter": N_("quarterly"), "half": N_("half-yearly"), "year": N_("yearly")}
 

@@ -21,19 +21,22 @@ from textual.widgets import DataTable, Header, OptionList, Static
 from textual.widgets.data_table import ColumnKey, RowKey
 from textual.widgets.option_list import Option
 
-from models import checkin, coverage, roster
-from models.errors import DutyError
-from models.safe_text import printable
-from models.roster_week import WeekView, week
-from models.session import PermissionDenied, current_actor, require
-from tui.footer import DeskFooter
-from tui.base import DutyScreen
-from tui.i18n import N_, _, error_text, ngettext, pick
-from tui.text import cell_pad, plain
+from duty_desk.models.roster import checkin
+from duty_desk.models.roster import coverage
+from duty_desk.models.roster import duties as roster
+from duty_desk.models.errors import DutyError
+from duty_desk.models.safe_text import printable
+from duty_desk.models.roster.week import WeekView, week
+from duty_desk.models.accounts.session import PermissionDenied, current_actor, require
+from duty_desk.tui.footer import DeskFooter
+from duty_desk.tui.base import DutyScreen
+from duty_desk.tui.i18n import N_, _, error_text, ngettext, pick
+from duty_desk.tui.text import cell_pad, plain
 
-from .roster_dialogs import (ChooseDuty, ExportDialog, FairnessDialog, LeaveDialog, PersonPicker, PostDialog,
+from duty_desk.screens.roster_dialogs import (
+    ChooseDuty, ExportDialog, FairnessDialog, LeaveDialog, PersonPicker, PostDialog,
                              RotationDialog, ShiftDialog, SwapDialog, SwapsDialog)
-from models import clock
+from duty_desk.models import clock
 
 WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
 SHORT = {"no_lead": N_("no lead"), "rest": N_("rest"), "leave": N_("leave"), "double": N_("double")}
@@ -42,7 +45,7 @@ TITLE_SHORT = {"double": N_("double"), "no_lead": N_("no lead"), "short": N_("un
                "leave": N_("leave"), "lead_cover": N_("24 h cover")}
 LABEL_WIDTH = 6
 DAY_COLUMNS = tuple(f"day{n}" for n in range(7))  # by weekday, so a new week reuses the columns
-# action → what the signed-in person's role must allow (models.session.PERMISSIONS); roster
+# action → what the signed-in person's role must allow (models.accounts.session.PERMISSIONS); roster
 # set-up is the administrator's, accepting a warning a shift lead's.
 NEEDS = {"assign": "roster.edit", "remove": "roster.edit", "toggle_role": "roster.edit",
          "generate": "roster.edit", "new_shift": "roster.edit", "new_post": "roster.edit", "leave": "roster.edit",

@@ -19,12 +19,17 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Checkbox, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from models import checkin, fairness, roster, roster_export, rotation, swaps
-from models.errors import ValidationError
-from tui.base import DutyModal
-from tui.i18n import N_, _, error_text, pick
-from tui.text import cell_pad, number, plain
-from models import clock as desk_clock
+from duty_desk.models.roster import checkin
+from duty_desk.models.roster import fairness
+from duty_desk.models.roster import duties as roster
+from duty_desk.models.roster import export as roster_export
+from duty_desk.models.roster import rotation
+from duty_desk.models.roster import swaps
+from duty_desk.models.errors import ValidationError
+from duty_desk.tui.base import DutyModal
+from duty_desk.tui.i18n import N_, _, error_text, pick
+from duty_desk.tui.text import cell_pad, number, plain
+from duty_desk.models import clock as desk_clock
 
 
 def clock() -> dt.datetime:

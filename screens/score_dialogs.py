@@ -14,13 +14,13 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Checkbox, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from models.errors import DutyError
-from models.score_review import ItemView, RuleChoice
-from models.scoresheets import rate
-from models.scoring import check_points, check_weights
-from tui.base import DutyModal
-from tui.i18n import N_, _, error_text, pick
-from tui.text import number, plain
+from duty_desk.models.errors import DutyError
+from duty_desk.models.appraisal.review import ItemView, RuleChoice
+from duty_desk.models.appraisal.scoresheets import rate
+from duty_desk.models.appraisal.scoring import check_points, check_weights
+from duty_desk.tui.base import DutyModal
+from duty_desk.tui.i18n import N_, _, error_text, pick
+from duty_desk.tui.text import number, plain
 
 SIDE_NAMES = {"self": N_("self"), "supervisor": N_("supervisor"), "peer": N_("peers")}
 
@@ -235,7 +235,7 @@ class OpenPeriodDialog(DutyModal):
 
     @on(Input.Submitted)
     def save(self) -> None:
-        from models.periods import parse
+        from duty_desk.models.periods import parse
 
         key = self.query_one("#period-key", Input).value
         try:

@@ -17,19 +17,20 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Header, Static
 
-from models.appraisal import STATE_NAMES
-from models.deductions import propose_for_period
-from models.periods import KIND_NAMES, last_completed
-from models.score_export import results_csv, results_xlsx
-from models.score_access import PEER
-from models.score_review import PeriodInfo, PeriodResults, ResultRow, default_period, list_periods, period_results
-from models.scoresheets import open_period
-from tui.footer import DeskFooter
-from tui.ask import Ask
-from tui.base import DutyScreen
-from tui.i18n import N_, _, is_zh, pick
-from tui.linetable import Column, LineTable
-from models import clock
+from duty_desk.models.appraisal.tables import STATE_NAMES
+from duty_desk.models.appraisal.deductions import propose_for_period
+from duty_desk.models.periods import KIND_NAMES, last_completed
+from duty_desk.models.appraisal.export import results_csv, results_xlsx
+from duty_desk.models.appraisal.access import PEER
+from duty_desk.models.appraisal.review import (
+    PeriodInfo, PeriodResults, ResultRow, default_period, list_periods, period_results)
+from duty_desk.models.appraisal.scoresheets import open_period
+from duty_desk.tui.footer import DeskFooter
+from duty_desk.tui.ask import Ask
+from duty_desk.tui.base import DutyScreen
+from duty_desk.tui.i18n import N_, _, is_zh, pick
+from duty_desk.tui.linetable import Column, LineTable
+from duty_desk.models import clock
 
 SORTS = ("department", "score", "name", "state")
 SORT_NAMES = {"department": N_("by department"), "score": N_("by score"), "name": N_("by name"),
@@ -212,7 +213,7 @@ class ScoresScreen(DutyScreen):
             self.open_sheet(sheet_id)
 
     def open_sheet(self, sheet_id: int) -> None:
-        from .scoresheet import SheetScreen
+        from duty_desk.screens.scoresheet import SheetScreen
 
         self.stale = True
         self.app.push_screen(SheetScreen(sheet_id))
@@ -251,7 +252,7 @@ class ScoresScreen(DutyScreen):
         self.fetch(work, self.period_id, then=done, group="write", exclusive=False)
 
     def action_open_period(self) -> None:
-        from .score_dialogs import OpenPeriodDialog
+        from duty_desk.screens.score_dialogs import OpenPeriodDialog
 
         suggestion = last_completed("quarter", clock.today()).key
 

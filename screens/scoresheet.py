@@ -24,26 +24,28 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Header, Static
 
-from models import deductions, scoresheets
-from models import rules as rulebook
-from models.facts import FACT_CODES
-from models.appraisal import LOCKED, RATER_NAMES, STATE_NAMES, STATUS_NAMES
-from models.errors import DutyError
-from models.score_export import form_html, form_text
-from models.score_access import FULL, PEER
-from models.score_review import (AdjustmentView, Evidence, FeedView, ItemView, SheetDetail, evidence_for,
+from duty_desk.models.appraisal import deductions
+from duty_desk.models.appraisal import scoresheets
+from duty_desk.models.appraisal import rules as rulebook
+from duty_desk.models.appraisal.facts import FACT_CODES
+from duty_desk.models.appraisal.tables import LOCKED, RATER_NAMES, STATE_NAMES, STATUS_NAMES
+from duty_desk.models.errors import DutyError
+from duty_desk.models.appraisal.export import form_html, form_text
+from duty_desk.models.appraisal.access import FULL, PEER
+from duty_desk.models.appraisal.review import (AdjustmentView, Evidence, FeedView, ItemView, SheetDetail, evidence_for,
                                  sheet_detail)
-from models.scoring import round1
-from models.scoresheets import approvable
-from models.session import Actor, PermissionDenied, current_actor
-from tui.footer import DeskFooter
-from tui.ask import Ask
-from tui.base import DutyScreen
-from tui.i18n import N_, _, error_text, is_zh, pick
-from tui.linetable import Column, LineTable
-from tui.text import cell_pad, number, plain
+from duty_desk.models.appraisal.scoring import round1
+from duty_desk.models.appraisal.scoresheets import approvable
+from duty_desk.models.accounts.session import Actor, PermissionDenied, current_actor
+from duty_desk.tui.footer import DeskFooter
+from duty_desk.tui.ask import Ask
+from duty_desk.tui.base import DutyScreen
+from duty_desk.tui.i18n import N_, _, error_text, is_zh, pick
+from duty_desk.tui.linetable import Column, LineTable
+from duty_desk.tui.text import cell_pad, number, plain
 
-from .score_dialogs import EvidenceDialog, ManualDialog, PartsDialog, ReasonDialog, ScoreDialog, WeightsDialog
+from duty_desk.screens.score_dialogs import (
+    EvidenceDialog, ManualDialog, PartsDialog, ReasonDialog, ScoreDialog, WeightsDialog)
 
 # a fact's code stands in a note where the demo or a detector wrote it: people read its name
 _CODE = re.compile(r"\b(" + "|".join(sorted(FACT_CODES, key=len, reverse=True)) + r")\b")
@@ -109,7 +111,7 @@ def side_of(detail: SheetDetail, actor: Actor | None) -> str | None:
 def load_evidence(adj: AdjustmentView):
     """(what the rule engine lists as the evidence or None, where it is recorded or None).
 
-    ``models.rules.evidence`` lists the entries, a shortfall's periods and a missed patrol's
+    ``models.appraisal.rules.evidence`` lists the entries, a shortfall's periods and a missed patrol's
     slot; where it is absent (an older engine) the record behind the fact is all there is."""
     listing = getattr(rulebook, "evidence", None)
     listed = listing(adj.id) if callable(listing) else None

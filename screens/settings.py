@@ -15,15 +15,15 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Header, Input, Label, Static
 
-from models import local_choices
-from models.local_choices import EVERY_NAMES, PERMISSION, Choice
-from models.session import current_actor
-from tui.base import DutyModal, DutyScreen, refusal, who_may
-from tui.footer import DeskFooter
-from tui.i18n import N_, _, error_text, pick
-from tui.inputs import LineInput
-from tui.linetable import Column, LineTable
-from tui.text import plain
+from duty_desk.models import local_choices
+from duty_desk.models.local_choices import EVERY_NAMES, PERMISSION, Choice
+from duty_desk.models.accounts.session import current_actor
+from duty_desk.tui.base import DutyModal, DutyScreen, refusal, who_may
+from duty_desk.tui.footer import DeskFooter
+from duty_desk.tui.i18n import N_, _, error_text, pick
+from duty_desk.tui.inputs import LineInput
+from duty_desk.tui.linetable import Column, LineTable
+from duty_desk.tui.text import plain
 
 LOCAL_STYLE = "yellow"  # as the Positions screen marks a local choice
 

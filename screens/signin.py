@@ -13,13 +13,13 @@ from textual.containers import Vertical
 from textual.widgets import Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from models import accounts
-from models.accounts import StaffRow
-from models.session import ROLE_NAMES
-from tui.footer import DeskFooter
-from tui.base import DutyScreen
-from tui.i18n import _, error_text, pick
-from tui.text import cell_pad, plain
+from duty_desk.models.accounts import credentials as accounts
+from duty_desk.models.accounts.credentials import StaffRow
+from duty_desk.models.accounts.session import ROLE_NAMES
+from duty_desk.tui.footer import DeskFooter
+from duty_desk.tui.base import DutyScreen
+from duty_desk.tui.i18n import _, error_text, pick
+from duty_desk.tui.text import cell_pad, plain
 
 
 class SignInScreen(DutyScreen):

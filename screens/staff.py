@@ -12,13 +12,13 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Checkbox, DataTable, Header, Input, Label, Select, Static
 
-from models import accounts
-from models.accounts import StaffRow
-from models.session import ROLE_NAMES, ROLES, current_actor
-from tui.footer import DeskFooter
-from tui.base import DutyModal, DutyScreen
-from tui.i18n import N_, _, error_text, pick
-from tui.text import plain
+from duty_desk.models.accounts import credentials as accounts
+from duty_desk.models.accounts.credentials import StaffRow
+from duty_desk.models.accounts.session import ROLE_NAMES, ROLES, current_actor
+from duty_desk.tui.footer import DeskFooter
+from duty_desk.tui.base import DutyModal, DutyScreen
+from duty_desk.tui.i18n import N_, _, error_text, pick
+from duty_desk.tui.text import plain
 
 
 class StaffScreen(DutyScreen):

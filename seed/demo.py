@@ -26,11 +26,11 @@ import random
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from models.db import writes
-from models.org import Person, Position
+from duty_desk.models.storage.db import writes
+from duty_desk.models.organisation.org import Person, Position
 
-from . import loader
-from models import clock
+from duty_desk.seed import loader
+from duty_desk.models import clock
 
 SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
             "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
@@ -61,7 +61,9 @@ DEMO_TIME = dt.time(12)  # the demo is "as of" noon of its day, mid-way through 
 FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2100, 12, 31)  # days a demo may be built for
 
 # Steps that later areas add: modules in seed/ with ``build(ctx)``.
-STEPS: list[str] = ["seed.demo_accounts", "seed.demo_roster", "seed.demo_log", "seed.demo_scores"]
+STEPS: list[str] = [
+    "duty_desk.seed.demo_accounts", "duty_desk.seed.demo_roster", "duty_desk.seed.demo_log",
+    "duty_desk.seed.demo_scores"]
 
 
 # The positions whose rules the demo shows at work, in the order officers are given them (a
@@ -93,7 +95,7 @@ class DemoContext:
         """The first day the warehouse and production record their work: the start of the last
         completed quarter (or earlier for a longer demo), so the quarter the Scores screen
         opens on shows the documents' rules at work."""
-        from models.periods import containing, last_completed
+        from duty_desk.models.periods import containing, last_completed
 
         return min(containing("quarter", self.first_day).starts, last_completed("quarter", self.today).starts)
 
@@ -179,9 +181,9 @@ def build(people: int = 30, days: int = 28, seed: int = 7, today: dt.date | None
     if not FIRST_DAY <= today <= LAST_DAY:
         raise ValueError(f"a demo is built for a day between {FIRST_DAY} and {LAST_DAY}")
     ctx = DemoContext(people=people, days=days, today=today, rng=random.Random(seed))
-    steps = ["seed.loader", "staff", *STEPS]
+    steps = ["duty_desk.seed.loader", "staff", *STEPS]
     tell = progress or (lambda step, done, total: None)  # a progress bar's ``advance``
-    from models.session import SYSTEM, acting_as
+    from duty_desk.models.accounts.session import SYSTEM, acting_as
 
     # The whole demo is written by "system", whoever is signed in at this terminal.
     with clock.frozen_at(ctx.now), acting_as(SYSTEM):
@@ -200,7 +202,7 @@ def build(people: int = 30, days: int = 28, seed: int = 7, today: dt.date | None
 @writes
 def _mark(ctx: DemoContext) -> None:
     """A demo says so: the header shows DEMO and only a demo shows its PIN at the sign-in."""
-    from models.accounts import DEMO_MARK_KEY, Setting
+    from duty_desk.models.accounts.credentials import DEMO_MARK_KEY, Setting
 
     Setting.insert(key=DEMO_MARK_KEY, value=f"{ctx.now:%Y-%m-%d %H:%M}").on_conflict_replace().execute()
 

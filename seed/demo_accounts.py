@@ -6,8 +6,8 @@ scrypt run; a real deployment sets PINs one by one in the staff screen.
 
 from __future__ import annotations
 
-from models.accounts import Credential, Setting, hash_pin
-from models.db import writes
+from duty_desk.models.accounts.credentials import Credential, Setting, hash_pin
+from duty_desk.models.storage.db import writes
 
 DEMO_PIN = "2468"
 

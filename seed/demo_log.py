@@ -13,7 +13,7 @@ plan and the month's defect rate (below its target: a bonus) about 生产部经�
 
 At scale (``fill``) it writes a million entries in seconds rather than minutes: rows go in
 with ``executemany`` in big transactions and the hash chain is computed here in Python,
-exactly as ``models.log_chain`` checks it.
+exactly as ``models.logbook.chain`` checks it.
 """
 
 from __future__ import annotations
@@ -25,11 +25,11 @@ import random
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from models import clock
-from models.db import db, writes
-from models.log_chain import entry_hash, stamp
-from models.log_search import index_text
-from models.log_shift import standard_shift
+from duty_desk.models import clock
+from duty_desk.models.storage.db import db, writes
+from duty_desk.models.logbook.chain import entry_hash, stamp
+from duty_desk.models.logbook.search import index_text
+from duty_desk.models.logbook.shift import standard_shift
 
 CHUNK = 50_000
 PLACES = ("东门", "西门", "仓库", "木料场", "机房", "大厅", "停车场")
@@ -63,10 +63,10 @@ def _categories() -> dict[str, tuple[int, str]]:
 def _duty_people(ctx, day: dt.date) -> list[tuple[int, str, dt.datetime, dt.datetime, str]]:
     """(person, role, start, end, shift label) on duty at the desk that day: the roster's, else
     invented. The timber yard's duty is the warehouse's (``_Books``)."""
-    from seed.demo_roster import TIMBER_YARD
+    from duty_desk.seed.demo_roster import TIMBER_YARD
 
     try:
-        from models.roster import duties_between
+        from duty_desk.models.roster.duties import duties_between
         duties = [(d.person_id, d.role, d.starts_at, d.ends_at, f"{d.day:%Y-%m-%d} {d.shift_zh}")
                   for d in duties_between(day, day) if d.post_key != TIMBER_YARD[0]]
     except Exception:  # no roster area: two standard shifts from the staff
@@ -131,7 +131,7 @@ def write_entries(rows: list[tuple]) -> list[int]:
     tokens: dict[tuple[str, str], str] = {}  # demo texts repeat: tokenise each text and post once
     entries, search, ids, present = [], [], [], []
     for at, author, key, post, shift, text, amount, *attendees in rows:
-        seq += 1  # an entry's id is its number, as models.log_entries writes it
+        seq += 1  # an entry's id is its number, as models.logbook.entries writes it
         if attendees:
             present += [(seq, pid) for pid in attendees[0]]
         cid, severity = cats[key]
@@ -222,7 +222,7 @@ def _handovers(ctx) -> int:
 
 
 def build(ctx) -> None:
-    from models.session import SYSTEM, acting_as
+    from duty_desk.models.accounts.session import SYSTEM, acting_as
 
     with acting_as(SYSTEM):
         _build(ctx)
@@ -238,7 +238,9 @@ def _build(ctx) -> None:
     notes = _aftermath(ctx)
     handovers = _handovers(ctx)
     if total <= 200_000:  # duty facts from the log: missed patrols, late handovers, overdue follow-ups
-        from models import followups, handover, patrols
+        from duty_desk.models.logbook import followups
+        from duty_desk.models.logbook import handover
+        from duty_desk.models.logbook import patrols
 
         start = dt.datetime.combine(ctx.first_day, dt.time())
         end = ctx.now
@@ -308,11 +310,11 @@ class _Books:
 
     @classmethod
     def of(cls, ctx) -> "_Books":
-        from models.roster import holidays_between
+        from duty_desk.models.roster.duties import holidays_between
 
         books = cls(ctx, set(holidays_between(ctx.books_first - dt.timedelta(days=400),
                                               ctx.today + dt.timedelta(days=400))))
-        from seed.demo import WAREHOUSE
+        from duty_desk.seed.demo import WAREHOUSE
 
         books.people = {key: ctx.holding(key) for key in WAREHOUSE}
         books._yard_duties()
@@ -326,8 +328,8 @@ class _Books:
 
     # -- when each works -------------------------------------------------------------------
     def _yard_duties(self) -> None:
-        from models.roster import duties_between
-        from seed.demo_roster import TIMBER_YARD
+        from duty_desk.models.roster.duties import duties_between
+        from duty_desk.seed.demo_roster import TIMBER_YARD
 
         for duty in duties_between(self.ctx.books_first, self.ctx.today):
             if duty.post_key == TIMBER_YARD[0]:
@@ -342,8 +344,8 @@ class _Books:
 
     # -- what goes wrong on purpose ------------------------------------------------------------
     def _plan_misses(self) -> None:
-        from models.periods import containing, last_completed
-        from models.rules import rules_for
+        from duty_desk.models.periods import containing, last_completed
+        from duty_desk.models.appraisal.rules import rules_for
 
         ctx = self.ctx
         last = last_completed("quarter", ctx.today)
@@ -382,8 +384,8 @@ class _Books:
 
     # -- a person's entries ----------------------------------------------------------------------
     def _person(self, pid: int, key: str) -> None:
-        from models.periods import containing
-        from models.rules import _slot_containing, rules_for, schedules, slots_starting
+        from duty_desk.models.periods import containing
+        from duty_desk.models.appraisal.rules import _slot_containing, rules_for, schedules, slots_starting
 
         ctx = self.ctx
         rng = ctx.rng
@@ -453,7 +455,7 @@ class _Books:
 
     def _hand_in(self, pid, post, rule, key, due, starts, ends, worked, reach) -> dt.date | None:
         """The hand-in a late rule asks for in a period: before it is due, on a working day."""
-        from models.rules import due_at
+        from duty_desk.models.appraisal.rules import due_at
 
         begin, end = dt.datetime.combine(starts, dt.time()), dt.datetime.combine(ends, dt.time())
         due_moment = due_at(due, starts, self.holidays)
@@ -476,7 +478,7 @@ class _Books:
         return any(set(keys) & block and _in(day, first, end) for block, first, end in self.blocked.get(pid, ()))
 
     def _text(self, key: str) -> str:
-        from models.logbook import LogCategory
+        from duty_desk.models.logbook.tables import LogCategory
 
         texts = BOOK_TEXTS.get(key)
         if texts:
@@ -506,7 +508,7 @@ class _Books:
     def _patrols(self) -> None:
         """A round of the yard every 55 minutes or so of each duty there; the rounds of the
         morning the accountant was away are missing, and one more this quarter."""
-        from models.periods import containing
+        from duty_desk.models.periods import containing
 
         ctx = self.ctx
         quarter = containing("quarter", ctx.today).starts
@@ -529,15 +531,15 @@ class _Books:
         """What a lead or supervisor records about a person, picking the document's rule:
         the accountant's absence from the yard, the production plan's grade, the month's
         defect rate. Each is written as of its own moment."""
-        from models.org import Rule
-        from models.periods import containing, last_completed
-        from models.rules import record_about, rules_for
-        from models.session import Actor, acting_as
+        from duty_desk.models.organisation.org import Rule
+        from duty_desk.models.periods import containing, last_completed
+        from duty_desk.models.appraisal.rules import record_about, rules_for
+        from duty_desk.models.accounts.session import Actor, acting_as
 
         ctx = self.ctx
         staff = {p["id"]: p for p in ctx.staff}
         leads = ctx.desk("lead") or [p["id"] for p in ctx.staff if p["role"] in ("lead", "supervisor", "admin")]
-        from seed.demo import RECORDER
+        from duty_desk.seed.demo import RECORDER
 
         chiefs = (ctx.holding(RECORDER) + [p["id"] for p in ctx.staff if p["role"] in ("supervisor", "admin")])
         count = 0
@@ -601,7 +603,7 @@ YARD_ROUNDS = ("木料场巡逻，无人吸烟", "木料场巡逻：消防器材
 
 @writes
 def _set_target(rule_ids: list[int], target: float) -> None:
-    from models.org import Rule
+    from duty_desk.models.organisation.org import Rule
 
     if rule_ids:
         Rule.update(target=target).where(Rule.id.in_(rule_ids)).execute()

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from models import audit
-from models.db import db, writes
-from models.roster import Assignment, add_holiday, add_leave, add_post, add_shift, assign, remove, week_of
-from models.rotation import create_rotation, generate
-from models.session import SYSTEM, acting_as
+from duty_desk.models.accounts import audit
+from duty_desk.models.storage.db import db, writes
+from duty_desk.models.roster.duties import (
+    Assignment, add_holiday, add_leave, add_post, add_shift, assign, remove, week_of)
+from duty_desk.models.roster.rotation import create_rotation, generate
+from duty_desk.models.accounts.session import SYSTEM, acting_as
 
 AHEAD = 14  # days rostered past today, so the coming weeks are there to plan
 
@@ -37,7 +38,7 @@ TIMBER_ACCOUNTANT = "001-timber-yard-accountant"
 
 def timber_yard_post() -> str:
     """The post the documents' patrol rule names (the seed makes it): its name on the roster."""
-    from models.patrols import PatrolRule
+    from duty_desk.models.logbook.patrols import PatrolRule
 
     rule = (PatrolRule.select().where(PatrolRule.post.contains(TIMBER_YARD[1])).order_by(PatrolRule.id).first())
     return rule.post if rule else TIMBER_YARD[1]
@@ -52,7 +53,7 @@ def build(ctx) -> None:
 def _build(ctx) -> None:
     posts = {key: add_post(key, zh, en) for key, zh, en in POSTS}
     shifts = {key: add_shift(key, zh, en, start, end) for key, zh, en, start, end in SHIFTS}
-    from models.roster import set_need
+    from duty_desk.models.roster.duties import set_need
 
     for (shift, post), (leads, officers) in NEEDS.items():
         set_need(shifts[shift], posts[post], leads, officers)

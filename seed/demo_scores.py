@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from models.appraisal import Adjustment, Rating, Scoresheet, SheetEvent, SheetItem
-from models.db import writes
-from models.org import Person, Position
-from models.periods import containing, last_completed, parse, previous
-from models.score_review import totals
-from models.scoresheets import open_period
-from models.session import SYSTEM, acting_as
+from duty_desk.models.appraisal.tables import Adjustment, Rating, Scoresheet, SheetEvent, SheetItem
+from duty_desk.models.storage.db import writes
+from duty_desk.models.organisation.org import Person, Position
+from duty_desk.models.periods import containing, last_completed, parse, previous
+from duty_desk.models.appraisal.review import totals
+from duty_desk.models.appraisal.scoresheets import open_period
+from duty_desk.models.accounts.session import SYSTEM, acting_as
 
 CYCLE = ("draft", "self_assessed", "reviewed", "approved", "acknowledged")
 # The sheets with proposals go round these, so the quarter has proposals left to decide
@@ -37,7 +37,7 @@ def _ratings(ctx, sheet_ids: dict[int, int], states: dict[int, str], supervisors
                                      .where(SheetItem.sheet.in_(list(sheet_ids))).tuples()):
         items.setdefault(sid, []).append((item_id, max_points))
     people = [p["id"] for p in ctx.staff]
-    # peers are colleagues of the same department, as models.score_access lets them rate
+    # peers are colleagues of the same department, as models.appraisal.access lets them rate
     department = dict(Person.select(Person.id, Position.department).join(Position).tuples())
     now = ctx.now
     rows = []
@@ -106,7 +106,7 @@ def _workflow(ctx, period_id: int, sheet_ids: dict[int, int], states: dict[int, 
             Adjustment.id == decided[-1]).execute()
     scores = {sid: t.score for sid, (t, _c) in totals("s.period_id = ?", (period_id,)).items()
               if t.complete and t.criteria_total}
-    for event in events:  # an approval keeps the score approved (see models.appraisal.SheetEvent)
+    for event in events:  # an approval keeps the score approved (see models.appraisal.tables.SheetEvent)
         if event["action"] == "approved" and event["sheet"] in scores:
             event["reason"] = f"{scores[event['sheet']]:g}"
     for chunk in range(0, len(events), 800):

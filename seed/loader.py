@@ -13,9 +13,9 @@ in the audit trail as one seed event:
   attached to them but proposes nothing new;
 - a value an administrator changed in the program is kept when the files change it too,
   and reported as a conflict (``take_files`` takes the files' value);
-- a rule's basis and parameters (how ``models.rules`` applies it), a position's schemes (one
+- a rule's basis and parameters (how ``models.appraisal.rules`` applies it), a position's schemes (one
   per period, ``position_scheme``) and the patrol a rule requires at its ``post``
-  (``models.patrols``) are values like any other.
+  (``models.logbook.patrols``) are values like any other.
 
 Running it twice leaves the database as it was.
 """
@@ -30,16 +30,17 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from models import clock
-from models.audit import bulk
-from models.db import writes
-from models.errors import N_, DutyError
-from models.facts import FACT_CODES
-from models.org import (BASES, EVERY, PERIODS, Band, Criterion, Department, DepartmentItem, Position, PositionItem,
+from duty_desk.models import clock
+from duty_desk.models.accounts.audit import bulk
+from duty_desk.models.storage.db import writes
+from duty_desk.models.errors import N_, DutyError
+from duty_desk.models.appraisal.facts import FACT_CODES
+from duty_desk.models.organisation.org import (
+    BASES, EVERY, PERIODS, Band, Criterion, Department, DepartmentItem, Position, PositionItem,
                         PositionScheme, Rule, Scheme)
-from models.patrols import PatrolRule
-from models.positions import DEFAULT_SCHEME
-from models.rules import parse_due
+from duty_desk.models.logbook.patrols import PatrolRule
+from duty_desk.models.organisation.positions import DEFAULT_SCHEME
+from duty_desk.models.appraisal.rules import parse_due
 
 DATA_DIR = Path(__file__).parent / "data"
 RULE_KINDS = ("deduction", "bonus")
@@ -389,7 +390,7 @@ def _number(value) -> bool:
 
 
 def _check_rule(path, key: str, n: int, rule: dict) -> None:
-    """How a rule applies: its basis and the parameters that basis needs (``models.rules``)."""
+    """How a rule applies: its basis and the parameters that basis needs (``models.appraisal.rules``)."""
     entry = f"{key} rule {n}"
 
     def fail(problem, name):
@@ -454,7 +455,7 @@ def _check_rule(path, key: str, n: int, rule: dict) -> None:
             raise fail("a measured rule needs its target, a number (a local choice where no document gives it)",
                        "target")
     post = rule.get("post")
-    if post is None and "hour" in every:  # hourly counting is the patrols' (models.patrols), at a post
+    if post is None and "hour" in every:  # hourly counting is the patrols' (models.logbook.patrols), at a post
         raise fail("an hourly rule is a patrol: give its post", "every")
     if post is not None:
         if activity != ["patrol"] or len(every) != 1 or every[0] not in PATROL_MINUTES:
@@ -855,7 +856,7 @@ class _Sync:
                                                     **{k: v for k, v in values.items() if k in self.RULE_FIELDS}))
 
     def patrol(self, post: str, minutes: int, was: int | None) -> int:
-        """The patrol a rule requires at *post* (``models.patrols``): made, or brought in step as
+        """The patrol a rule requires at *post* (``models.logbook.patrols``): made, or brought in step as
         any seeded value is (an interval an administrator set stays). Returns the value to
         record as seeded. A patrol the files drop stays required: it is switched off in the
         program, like one an administrator made."""

@@ -24,10 +24,10 @@ TEST_ZONE = "Asia/Shanghai"
 os.environ["DUTY_NOW"] = TEST_NOW.isoformat()
 os.environ["DUTY_TZ"] = TEST_ZONE
 
-from models import clock  # noqa: E402
-from models import db as dbmod  # noqa: E402
-from models.schema import open_database  # noqa: E402
-from models.session import SYSTEM, Actor, sign_in  # noqa: E402
+from duty_desk.models import clock  # noqa: E402
+from duty_desk.models.storage import db as dbmod  # noqa: E402
+from duty_desk.models.storage.schema import open_database  # noqa: E402
+from duty_desk.models.accounts.session import SYSTEM, Actor, sign_in  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -42,7 +42,7 @@ def _desk_clock():
 
 @pytest.fixture(scope="session")
 def _seeded_template(tmp_path_factory) -> Path:
-    from seed import loader
+    from duty_desk.seed import loader
 
     path = tmp_path_factory.mktemp("template") / "seeded.db"
     open_database(path)
@@ -54,7 +54,7 @@ def _seeded_template(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def _demo_template(tmp_path_factory) -> Path:
-    from seed import demo
+    from duty_desk.seed import demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     open_database(path)
@@ -102,12 +102,12 @@ def demo_db(_demo_template, tmp_path) -> Path:
 @pytest.fixture
 def make_app():
     """An app factory: ``make_app(lang="zh_CN", actor=...)``, the database already open."""
-    from tui.app import DutyApp
+    from duty_desk.tui.app import DutyApp
 
     def factory(lang: str = "en", actor: Actor | None = None, start: str | None = None) -> DutyApp:
         return DutyApp(lang=lang, actor=actor or SYSTEM, start=start)
 
     yield factory
-    from tui.i18n import set_language
+    from duty_desk.tui.i18n import set_language
 
     set_language("en")

@@ -38,8 +38,8 @@ def proof(tmp_path, name: str, pin: str) -> list[str]:
 
 def demo_admin(tmp_path) -> list[str]:
     """Act as the demo's administrator, with the demo PIN (a demo database is open)."""
-    from models.accounts import demo_pin
-    from models.org import Person
+    from duty_desk.models.accounts.credentials import demo_pin
+    from duty_desk.models.organisation.org import Person
 
     admin = Person.select().where(Person.role == "admin").order_by(Person.id).first()
     return proof(tmp_path, admin.name, demo_pin())

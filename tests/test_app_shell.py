@@ -1,9 +1,9 @@
 """The app shell by keys alone: workspaces by their keys and by the palette, help, language."""
 
-from screens.positions import PositionsScreen
+from duty_desk.screens.positions import PositionsScreen
 from tests.helpers import screen_text, settle, wait_until
-from tui.help import HelpScreen
-from tui.workspaces import WORKSPACES
+from duty_desk.tui.help import HelpScreen
+from duty_desk.tui.workspaces import WORKSPACES
 
 
 async def test_every_workspace_is_one_key_away(seeded_db, make_app):

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import cysqlite
 
-from models import db as dbmod
-from models.schema import latest_version
-from tui.cli import main
+from duty_desk.models.storage import db as dbmod
+from duty_desk.models.storage.schema import latest_version
+from duty_desk.tui.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,7 +45,7 @@ def test_duty_db_variable_chooses_the_file(tmp_path, capsys, monkeypatch):
 
 def test_zh_cn_messages(tmp_path, capsys):
     code, out, _ = run(capsys, "--lang", "zh_CN", "--db", str(tmp_path / "z.db"), "seed")
-    from tui.i18n import set_language
+    from duty_desk.tui.i18n import set_language
     set_language("en")
     assert code == 0 and "个岗位" in out
 

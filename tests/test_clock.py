@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from models import clock
+from duty_desk.models import clock
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("models", "seed", "tui", "screens", "tests")

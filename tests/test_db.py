@@ -4,10 +4,10 @@ import cysqlite
 import peewee
 import pytest
 
-from models import db as dbmod
-from models.db import writes
-from models.errors import DatabaseUnavailable
-from models.org import Department
+from duty_desk.models.storage import db as dbmod
+from duty_desk.models.storage.db import writes
+from duty_desk.models.errors import DatabaseUnavailable
+from duty_desk.models.organisation.org import Department
 
 
 @writes

@@ -13,10 +13,10 @@ import hashlib
 
 import pytest
 
-from models import clock
-from models import db as dbmod
-from models.schema import open_database
-from models.session import SYSTEM, Actor, acting_as
+from duty_desk.models import clock
+from duty_desk.models.storage import db as dbmod
+from duty_desk.models.storage.schema import open_database
+from duty_desk.models.accounts.session import SYSTEM, Actor, acting_as
 
 from .helpers import screen_text, settle
 
@@ -46,7 +46,7 @@ def dump(path) -> str:
 
 
 def build_demo(path, today: dt.date, seed: int = 7, people: int = 30, days: int = 28) -> str:
-    from seed import demo
+    from duty_desk.seed import demo
 
     open_database(path)
     demo.build(people=people, days=days, seed=seed, today=today)
@@ -70,7 +70,7 @@ def test_one_seed_and_one_day_give_one_database(tmp_path):
 def test_the_demo_never_uses_a_name_the_documents_give_a_real_person():
     import random
 
-    from seed.demo import REAL_NAME_DIGESTS, invented_names, is_real_name
+    from duty_desk.seed.demo import REAL_NAME_DIGESTS, invented_names, is_real_name
 
     from .test_seed import REAL_NAMES
 
@@ -84,10 +84,10 @@ def test_the_demo_never_uses_a_name_the_documents_give_a_real_person():
 
 def promised_states(today: dt.date) -> None:
     """What the README promises of a demo, in the database's terms."""
-    from models.appraisal import STATES, Adjustment, Scoresheet
-    from models.periods import containing, last_completed
-    from models.roster import duties_between
-    from models.score_review import default_period, period_results
+    from duty_desk.models.appraisal.tables import STATES, Adjustment, Scoresheet
+    from duty_desk.models.periods import containing, last_completed
+    from duty_desk.models.roster.duties import duties_between
+    from duty_desk.models.appraisal.review import default_period, period_results
 
     last = last_completed("quarter", today)
     assert default_period(today).key == last.key
@@ -110,9 +110,9 @@ def promised_rules(today: dt.date) -> None:
     """The last completed quarter shows the documents' rules at work (tests/demo has the detail):
     a skipped stocktake, missed patrols on the timber yard, an absence from post, a graded
     production plan and a defect-rate bonus, each from a document's rule."""
-    from models.appraisal import Adjustment, AppraisalPeriod, Scoresheet
-    from models.org import Position, Rule
-    from models.periods import last_completed
+    from duty_desk.models.appraisal.tables import Adjustment, AppraisalPeriod, Scoresheet
+    from duty_desk.models.organisation.org import Position, Rule
+    from duty_desk.models.periods import last_completed
 
     key = last_completed("quarter", today).key
     shown = {(position, rule.basis, rule.code, adj.kind) for adj, rule, position in (
@@ -128,9 +128,9 @@ def promised_rules(today: dt.date) -> None:
 
 @pytest.mark.parametrize("name", list(DAYS))
 async def test_every_screen_opens_on_an_awkward_day(name, tmp_path, monkeypatch, make_app):
-    from models.periods import last_completed
-    from models.roster import week_of
-    from tui.workspaces import WORKSPACES
+    from duty_desk.models.periods import last_completed
+    from duty_desk.models.roster.duties import week_of
+    from duty_desk.tui.workspaces import WORKSPACES
 
     today, time_of_day, zone = DAYS[name]
     monkeypatch.setenv("DUTY_TZ", zone)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tui import i18n
+from duty_desk.tui import i18n
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("tui", "screens", "models", "seed")

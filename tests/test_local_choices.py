@@ -7,11 +7,15 @@ import json
 
 import pytest
 
-from models import accounts, local_choices, log_entries, patrols, roster
-from models.audit import AuditEvent
-from models.errors import ValidationError
-from models.org import Person, Position, Rule, Scheme
-from models.session import SYSTEM, Actor, PermissionDenied, acting_as
+from duty_desk.models.accounts import credentials as accounts
+from duty_desk.models import local_choices
+from duty_desk.models.logbook import entries as log_entries
+from duty_desk.models.logbook import patrols
+from duty_desk.models.roster import duties as roster
+from duty_desk.models.accounts.audit import AuditEvent
+from duty_desk.models.errors import ValidationError
+from duty_desk.models.organisation.org import Person, Position, Rule, Scheme
+from duty_desk.models.accounts.session import SYSTEM, Actor, PermissionDenied, acting_as
 
 
 @pytest.fixture
@@ -228,8 +232,8 @@ def test_an_unknown_key_is_named(people):
 
 
 def test_duty_set_lists_shows_and_sets_by_key(people, local_rule, capsys, monkeypatch):
-    from models import db as dbmod
-    from tui.cli import main
+    from duty_desk.models.storage import db as dbmod
+    from duty_desk.tui.cli import main
 
     admin, officer = people
     path = str(dbmod.db.obj.database)

@@ -2,11 +2,11 @@
 
 import pytest
 
-from models import db as dbmod
-from models import schema
-from models.db import connect
-from models.errors import DatabaseUnavailable
-from models.org import Department, Person, Position
+from duty_desk.models.storage import db as dbmod
+from duty_desk.models.storage import schema
+from duty_desk.models.storage.db import connect
+from duty_desk.models.errors import DatabaseUnavailable
+from duty_desk.models.organisation.org import Department, Person, Position
 
 
 def test_first_schema_upgrades_through_every_migration(tmp_path):
@@ -36,7 +36,7 @@ def test_first_schema_upgrades_through_every_migration(tmp_path):
 
 def test_models_match_the_migrated_schema(empty_db):
     """Every model's columns exist in the tables the migrations made."""
-    from models.base import BaseModel
+    from duty_desk.models.storage.base import BaseModel
 
     def subclasses(cls):
         for sub in cls.__subclasses__():
@@ -46,9 +46,10 @@ def test_models_match_the_migrated_schema(empty_db):
     import importlib
     import pkgutil
 
-    import models
-    for info in pkgutil.iter_modules(models.__path__, "models."):
-        importlib.import_module(info.name)
+    import duty_desk.models as models
+    for info in pkgutil.walk_packages(models.__path__, "duty_desk.models."):
+        if ".migrations." not in info.name:
+            importlib.import_module(info.name)
     problems = []
     for model in set(subclasses(BaseModel)):
         table = model._meta.table_name
@@ -88,7 +89,8 @@ def test_audit_triggers_move_to_the_desks_clock(tmp_path):
     """A 0006 database stamped audit events with SQLite's own 'now'; 0007 renews the triggers."""
     import datetime as dt
 
-    from models import audit, clock
+    from duty_desk.models.accounts import audit
+    from duty_desk.models import clock
 
     path = tmp_path / "v6.db"
     connect(path)

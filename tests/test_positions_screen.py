@@ -2,7 +2,7 @@
 
 from textual.widgets import Input, OptionList
 
-from screens.positions import PositionDetailScreen, PositionsScreen
+from duty_desk.screens.positions import PositionDetailScreen, PositionsScreen
 from tests.helpers import screen_text, settle
 
 
@@ -36,7 +36,7 @@ async def test_filter_and_open_shows_rules(seeded_db, make_app):
 
 async def test_a_departments_own_duties_open_from_its_heading(seeded_db, make_app):
     """㈡会计核算中心 of document 001 gives the department duties, not a position's."""
-    from screens.positions import DepartmentDetailScreen
+    from duty_desk.screens.positions import DepartmentDetailScreen
 
     app = make_app()
     async with app.run_test(size=(100, 40)) as pilot:

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from models.org import Band, Criterion, Department, Position, PositionItem, PositionScheme, Rule, Scheme
-from models.patrols import PatrolRule
-from seed import loader
+from duty_desk.models.organisation.org import Band, Criterion, Department, Position, PositionItem, PositionScheme, Rule, Scheme
+from duty_desk.models.logbook.patrols import PatrolRule
+from duty_desk.seed import loader
 
 # Written from the documents (see seed/data/*.toml comments for the reading).
 INVENTORY = {

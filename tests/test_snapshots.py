@@ -16,7 +16,7 @@ def test_position_detail_in_english(seeded_db, make_app, snap_compare):
 
 import pytest  # noqa: E402
 
-from models import clock  # noqa: E402
+from duty_desk.models import clock  # noqa: E402
 from tests.conftest import TEST_NOW  # noqa: E402
 from tests.helpers import settle  # noqa: E402
 
@@ -24,15 +24,15 @@ WORKING = ("roster", "log", "scores", "positions", "staff", "audit", "handover",
 
 
 def _demo_admin():
-    from models.org import Person
-    from models.session import Actor
+    from duty_desk.models.organisation.org import Person
+    from duty_desk.models.accounts.session import Actor
 
     person = Person.select().where(Person.role == "admin").order_by(Person.id).first()
     return Actor(person.id, person.name, "admin")
 
 
 def _most_adjusted(sheet_ids) -> int:
-    from models.appraisal import Adjustment
+    from duty_desk.models.appraisal.tables import Adjustment
 
     counts = {sid: Adjustment.select().where(Adjustment.sheet == sid).count() for sid in sheet_ids}
     return max(sheet_ids, key=lambda sid: (counts[sid], -sid))

@@ -18,18 +18,23 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 
-from models import clock, deductions, followups, handover, log_entries, roster
-from models import db as dbmod
-from models.appraisal import LOCKED, Adjustment, Scoresheet
-from models.org import Person
-from models.roster import Post
-from models.safe_text import csv_cell, csv_text, printable
-from models.score_export import results_csv
-from models.score_review import sheet_detail
-from models.session import SYSTEM, Actor, acting_as
+from duty_desk.models import clock
+from duty_desk.models.appraisal import deductions
+from duty_desk.models.logbook import followups
+from duty_desk.models.logbook import handover
+from duty_desk.models.logbook import entries as log_entries
+from duty_desk.models.roster import duties as roster
+from duty_desk.models.storage import db as dbmod
+from duty_desk.models.appraisal.tables import LOCKED, Adjustment, Scoresheet
+from duty_desk.models.organisation.org import Person
+from duty_desk.models.roster.duties import Post
+from duty_desk.models.safe_text import csv_cell, csv_text, printable
+from duty_desk.models.appraisal.export import results_csv
+from duty_desk.models.appraisal.review import sheet_detail
+from duty_desk.models.accounts.session import SYSTEM, Actor, acting_as
 from tests.helpers import demo_admin, screen_text, settle, wait_until
-from tui.cli import main
-from tui.linetable import LineTable
+from duty_desk.tui.cli import main
+from duty_desk.tui.linetable import LineTable
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZE = (160, 50)

@@ -1,3 +1,3 @@
-from tui.cli import main
+from duty_desk.tui.cli import main
 
 raise SystemExit(main())

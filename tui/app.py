@@ -6,17 +6,17 @@ from textual import events
 from textual.app import App
 from textual.binding import Binding
 
-from models.session import Actor, current_actor, sign_in
+from duty_desk.models.accounts.session import Actor, current_actor, sign_in
 
-from .commands import DutyCommands
-from .emergency import EmergencyWatch
-from .help import HelpScreen
-from .i18n import N_, _, set_language, translate_bindings
-from .shared_terminal import ACCOUNT_BINDINGS, SharedTerminal
-from .workspaces import START, WORKSPACES, Workspace
+from duty_desk.tui.commands import DutyCommands
+from duty_desk.tui.emergency import EmergencyWatch
+from duty_desk.tui.help import HelpScreen
+from duty_desk.tui.i18n import N_, _, set_language, translate_bindings
+from duty_desk.tui.shared_terminal import ACCOUNT_BINDINGS, SharedTerminal
+from duty_desk.tui.workspaces import START, WORKSPACES, Workspace
 
 # The administrator's local choices (本地设定): opened like a workspace, by its key or the palette.
-SETTINGS = Workspace("settings", "f9", N_("Settings"), "screens.settings:SettingsScreen")
+SETTINGS = Workspace("settings", "f9", N_("Settings"), "duty_desk.screens.settings:SettingsScreen")
 
 
 # Textual's own labels that reach the footer; translated through our catalogs like ours.
@@ -59,7 +59,7 @@ class DutyApp(SharedTerminal, App):
         super().__init__()
         translate_bindings(self)
         self.title = _("Duty Desk")
-        from models.accounts import demo_as_of
+        from duty_desk.models.accounts.credentials import demo_as_of
 
         self.demo_as_of = demo_as_of()  # a demo says so on every screen
         sign_in(actor)  # nobody, until the sign-in screen says who is at the keyboard
@@ -111,7 +111,7 @@ class DutyApp(SharedTerminal, App):
 
     async def action_quit(self) -> None:
         """ctrl+q: a quick entry typed and not saved is not lost without a question."""
-        from .ask import Ask
+        from duty_desk.tui.ask import Ask
 
         unsaved = [screen.unsaved for stack in self._screen_stacks.values() for screen in stack
                    if getattr(screen, "unsaved", "")]
@@ -135,7 +135,7 @@ class DutyApp(SharedTerminal, App):
 
     def action_quick_entry(self) -> None:
         """ctrl+n: one line into the duty log, from any screen."""
-        from screens.log_quick import QuickEntry
+        from duty_desk.screens.log_quick import QuickEntry
 
         if not isinstance(self.screen, QuickEntry):
             self.hold_keys()  # until its line has focus
@@ -143,7 +143,7 @@ class DutyApp(SharedTerminal, App):
 
     def action_on_duty(self) -> None:
         """ctrl+o: the shift lead and officers on duty now, from any screen."""
-        from screens.roster_dialogs import OnDutyDialog
+        from duty_desk.screens.roster_dialogs import OnDutyDialog
 
         if not isinstance(self.screen, OnDutyDialog):
             self.push_screen(OnDutyDialog())

@@ -11,9 +11,9 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from .base import DutyModal
-from .i18n import _
-from .text import plain
+from duty_desk.tui.base import DutyModal
+from duty_desk.tui.i18n import _
+from duty_desk.tui.text import plain
 
 
 class Ask(DutyModal):

@@ -8,12 +8,12 @@ from typing import Any, Callable
 from textual.screen import ModalScreen, Screen
 from textual.worker import get_current_worker
 
-from models.errors import DutyError
-from models.safe_text import printable
-from models.errors import N_
-from models.session import PERMISSIONS, ROLE_NAMES, PermissionDenied, acting_as, current_actor
+from duty_desk.models.errors import DutyError
+from duty_desk.models.safe_text import printable
+from duty_desk.models.errors import N_
+from duty_desk.models.accounts.session import PERMISSIONS, ROLE_NAMES, PermissionDenied, acting_as, current_actor
 
-from .i18n import _, error_text, translate_bindings
+from duty_desk.tui.i18n import _, error_text, translate_bindings
 
 log = logging.getLogger("duty")
 
@@ -79,7 +79,7 @@ class DutyScreen(DatabaseWork, Screen):
 
     # msgid of the screen's title, shown in the header beside "signed in as …"
     TITLE_MSGID = ""
-    # action → the permission it needs (models/session.py). A key the role may not use is
+    # action → the permission it needs (models/accounts/session.py). A key the role may not use is
     # not offered in the footer; F1 lists it dimmed with who may, and pressing it says so.
     ROLE_ACTIONS: dict[str, str] = {}
 

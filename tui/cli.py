@@ -12,10 +12,10 @@ import logging
 import sys
 from pathlib import Path
 
-from models import clock
-from models.errors import DutyError
+from duty_desk.models import clock
+from duty_desk.models.errors import DutyError
 
-from .i18n import _, detect_language, error_text, set_language
+from duty_desk.tui.i18n import _, detect_language, error_text, set_language
 
 def _program_version() -> str:
     """The installed package's version: written once, in pyproject.toml."""
@@ -30,8 +30,9 @@ def _program_version() -> str:
 PROGRAM_VERSION = _program_version()
 
 # Modules that add subcommands: each has ``register(subparsers)``; parsers set ``run``.
-COMMAND_MODULES: tuple[str, ...] = ("tui.cli_core", "tui.cli_admin", "tui.cli_scores", "tui.cli_log", "tui.cli_roster",
-                                   "tui.cli_tokens")
+COMMAND_MODULES: tuple[str, ...] = (
+    "duty_desk.tui.cli_core", "duty_desk.tui.cli_admin", "duty_desk.tui.cli_scores", "duty_desk.tui.cli_log",
+    "duty_desk.tui.cli_roster", "duty_desk.tui.cli_tokens")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -66,7 +67,7 @@ def _accept_anywhere(parser: argparse.ArgumentParser, options: tuple[str, ...]) 
 
 
 def database_path(args) -> Path:
-    from models.db import default_path, path_from
+    from duty_desk.models.storage.db import default_path, path_from
 
     return path_from(args.db) if args.db else default_path()
 
@@ -75,7 +76,7 @@ def open_db(args, create: bool = True) -> Path:
     """Open the chosen database; *create* False refuses a missing file (``duty check``)."""
     import os
 
-    from models.schema import open_database
+    from duty_desk.models.storage.schema import open_database
 
     path = database_path(args)
     # Only the default place (no --db, no DUTY_DB) may have its folder made: a chosen path
@@ -115,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def version(args) -> int:
-    from models.schema import current_version, latest_version
+    from duty_desk.models.storage.schema import current_version, latest_version
 
     path = database_path(args)
     line = _("Duty Desk {version}, schema {schema}").format(version=PROGRAM_VERSION, schema=latest_version())
@@ -128,17 +129,17 @@ def version(args) -> int:
 
 def run_app(args) -> int:
     path = open_db(args)
-    from models.org import Position
+    from duty_desk.models.organisation.org import Position
 
     if not Position.select().exists():
         # The documents' positions are the customer's own, not demo data; people are not
         # invented: the app asks who the administrator is.
-        from seed import loader
+        from duty_desk.seed import loader
 
         print(_("Loading the positions of the source documents into {path}…").format(path=path), file=sys.stderr)
         loader.load()
-    from .app import DutyApp
-    from .session import initial_actor
+    from duty_desk.tui.app import DutyApp
+    from duty_desk.tui.session import initial_actor
 
     # A shared terminal asks who is there; --as skips the PIN for development only (DUTY_DEV=1).
     import os

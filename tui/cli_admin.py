@@ -14,8 +14,8 @@ import getpass
 import os
 import sys
 
-from . import cli_auth
-from .i18n import _
+from duty_desk.tui import cli_auth
+from duty_desk.tui.i18n import _
 
 
 def register(sub) -> None:
@@ -44,16 +44,16 @@ def register(sub) -> None:
 
 def _acting(args, action: str):
     """Act as the proven person, if their role allows *action*."""
-    from models.session import acting_as
+    from duty_desk.models.accounts.session import acting_as
 
     return acting_as(cli_auth.prove(args, action).actor)
 
 
 def backup(args) -> int:
-    from models import backup as bk
-    from models.accounts import get_setting
+    from duty_desk.models.storage import backup as bk
+    from duty_desk.models.accounts.credentials import get_setting
 
-    from .cli import open_db
+    from duty_desk.tui.cli import open_db
 
     open_db(args)
     with _acting(args, "system.backup"):
@@ -65,7 +65,7 @@ def backup(args) -> int:
             else:
                 print(_("Today's backup is already there; kept the newest {count}.").format(count=keep))
             return 0
-        from .progress import progress_bar
+        from duty_desk.tui.progress import progress_bar
 
         with progress_bar(_("Backing up")) as advance:
             made = bk.make_backup(args.path, progress=advance)
@@ -74,9 +74,9 @@ def backup(args) -> int:
 
 
 def restore(args) -> int:
-    from models import backup as bk
+    from duty_desk.models.storage import backup as bk
 
-    from .cli import open_db
+    from duty_desk.tui.cli import open_db
 
     path = open_db(args)
     proven = cli_auth.prove(args, "system.backup")  # before anything is read or asked
@@ -90,7 +90,7 @@ def restore(args) -> int:
         if answer.strip().lower() not in ("yes", _("yes")):
             print(_("Nothing was changed."))
             return 1
-    from models.session import acting_as
+    from duty_desk.models.accounts.session import acting_as
 
     with acting_as(proven.actor):
         safety = bk.restore(args.path)
@@ -103,9 +103,9 @@ def set_value(args) -> int:
     """``duty set``: every local choice; ``duty set KEY``: one in full; ``duty set KEY VALUE``:
     change it, as an administrator. Reading needs no proof: the Settings screen shows the same
     values to everyone signed in."""
-    from models import local_choices
+    from duty_desk.models import local_choices
 
-    from .cli import open_db
+    from duty_desk.tui.cli import open_db
 
     open_db(args)
     if args.key is None:
@@ -130,21 +130,21 @@ def _with_unit(choice) -> str:
 
 
 def _name(choice, what_first: bool = False) -> str:
-    from .i18n import pick
+    from duty_desk.tui.i18n import pick
 
     return choice.name_parts(pick(choice.subject_zh, choice.subject_en), _(choice.what), what_first=what_first)
 
 
 def _choice_line(choice) -> str:
     """"grace_minutes = 10 minutes · Roster · grace period …": one line a choice, what it is first."""
-    from models.safe_text import printable
+    from duty_desk.models.safe_text import printable
 
     return printable(f"{choice.key} = {_with_unit(choice)} · {_(choice.area)} · {_name(choice, what_first=True)}")
 
 
 def _choice_detail(choice) -> str:
     """One choice in full, as the Settings screen shows it under the list (stored text printable)."""
-    from models.safe_text import printable
+    from duty_desk.models.safe_text import printable
 
     default = choice.default if choice.default is not None else _("none")
     default = f"{default} {_(choice.unit)}" if choice.default is not None and choice.unit else default
@@ -162,12 +162,12 @@ def _choice_detail(choice) -> str:
 
 def set_pin(args) -> int:
     """One's own PIN with the old one (the proof); anyone else's as an administrator."""
-    from models.accounts import change_own_pin, reset_pin
-    from models.errors import N_
-    from models.org import Person
-    from models.session import acting_as
+    from duty_desk.models.accounts.credentials import change_own_pin, reset_pin
+    from duty_desk.models.errors import N_
+    from duty_desk.models.organisation.org import Person
+    from duty_desk.models.accounts.session import acting_as
 
-    from .cli import open_db
+    from duty_desk.tui.cli import open_db
 
     open_db(args)
     person = Person.get_or_none(Person.name == args.name, Person.active == True)  # noqa: E712

@@ -16,9 +16,9 @@ import getpass
 import os
 from dataclasses import dataclass
 
-from models.errors import N_, DutyError
+from duty_desk.models.errors import N_, DutyError
 
-from .i18n import _
+from duty_desk.tui.i18n import _
 
 
 class ProofMissing(DutyError):
@@ -27,7 +27,7 @@ class ProofMissing(DutyError):
 
 @dataclass(frozen=True)
 class Proven:
-    actor: object  # models.session.Actor
+    actor: object  # models.accounts.session.Actor
     source: str | None = None  # the token's source, None for a person with a PIN
     token_id: int | None = None
     pin: str | None = None  # the PIN that proved it (changing one's own PIN needs the old one)
@@ -67,7 +67,7 @@ def _ask(name: str) -> str | None:
 
 
 def person_named(name: str):
-    from models.org import Person
+    from duty_desk.models.organisation.org import Person
 
     person = Person.get_or_none((Person.name == name) & (Person.active == True))  # noqa: E712
     if person is None:
@@ -77,9 +77,9 @@ def person_named(name: str):
 
 def prove(args, action: str) -> Proven:
     """The proven actor for *action*, or a one-sentence refusal (``DutyError``)."""
-    from models import tokens
-    from models.accounts import sign_in_with_pin
-    from models.session import Actor, PermissionDenied, ROLE_NAMES
+    from duty_desk.models.accounts import tokens
+    from duty_desk.models.accounts.credentials import sign_in_with_pin
+    from duty_desk.models.accounts.session import Actor, PermissionDenied, ROLE_NAMES
 
     if getattr(args, "token_file", None):
         try:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import sys
 
-from models.errors import N_
-from models.safe_text import printable as safe
+from duty_desk.models.errors import N_
+from duty_desk.models.safe_text import printable as safe
 
-from .i18n import _
+from duty_desk.tui.i18n import _
 
 
 def register(sub) -> None:
@@ -42,10 +42,10 @@ CHANGE_NAMES = {"added": N_("added"), "changed": N_("changed"), "retired": N_("r
 
 
 def seed(args) -> int:
-    from models.audit import recorded_as
-    from seed import loader
+    from duty_desk.models.accounts.audit import recorded_as
+    from duty_desk.seed import loader
 
-    from .cli import open_db
+    from duty_desk.tui.cli import open_db
 
     data = loader.read(loader.DATA_DIR)  # a mistake in the files stops here, before the database is touched
     path = open_db(args)
@@ -90,9 +90,9 @@ def seed_summary(path, documents) -> int:
 
 
 def demo(args) -> int:
-    from seed import demo as demo_data
+    from duty_desk.seed import demo as demo_data
 
-    from .cli import open_db
+    from duty_desk.tui.cli import open_db
 
     if args.people < 4 or args.days < 1:
         print(_("A demo needs at least 4 people and 1 day."), file=sys.stderr)
@@ -113,7 +113,7 @@ def demo(args) -> int:
         print(_("{path} already has staff; demo data goes into a new database (use --db).").format(path=path),
               file=sys.stderr)
         return 1
-    from .progress import progress_bar
+    from duty_desk.tui.progress import progress_bar
 
     with progress_bar(_("Building the demo")) as advance:
         ctx = demo_data.build(people=args.people, days=args.days, seed=args.seed, today=today, progress=advance)
@@ -123,14 +123,14 @@ def demo(args) -> int:
 
 
 def check(args) -> int:
-    from models import log_chain
-    from models.checks import run_all
+    from duty_desk.models.logbook import chain as log_chain
+    from duty_desk.models.storage.checks import run_all
 
-    from .cli import open_db
+    from duty_desk.tui.cli import open_db
 
     path = open_db(args, create=False)  # checking a missing file must not make a new, "sound" one
     faults = 0
-    from .progress import progress_bar
+    from duty_desk.tui.progress import progress_bar
 
     with progress_bar(_("Checking")) as advance:
         results = run_all(full=args.full, progress=advance)

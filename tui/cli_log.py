@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import sys
 
-from . import cli_auth
-from .i18n import _, error_text
+from duty_desk.tui import cli_auth
+from duty_desk.tui.i18n import _, error_text
 
 
 def register(sub) -> None:
@@ -37,11 +37,11 @@ def register(sub) -> None:
 
 
 def log_add(args) -> int:
-    from models import tokens
-    from models.errors import DutyError
-    from models.session import acting_as
+    from duty_desk.models.accounts import tokens
+    from duty_desk.models.errors import DutyError
+    from duty_desk.models.accounts.session import acting_as
 
-    from .cli import open_db
+    from duty_desk.tui.cli import open_db
 
     open_db(args)
     proven = cli_auth.prove(args, "log.write")
@@ -69,9 +69,9 @@ def log_add(args) -> int:
 
 
 def handover_export(args) -> int:
-    from models import handover
+    from duty_desk.models.logbook import handover
 
-    from .cli import open_db
+    from duty_desk.tui.cli import open_db
 
     open_db(args)
     cli_auth.prove(args, "log.write")  # the logbook is for the staff, not for any account on the host

@@ -10,10 +10,10 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from models import clock
+from duty_desk.models import clock
 
-from . import cli_auth
-from .i18n import _, pick
+from duty_desk.tui import cli_auth
+from duty_desk.tui.i18n import _, pick
 
 
 def register(sub) -> None:
@@ -33,9 +33,10 @@ def register(sub) -> None:
 
 
 def export(args) -> int:
-    from models import roster, roster_export
+    from duty_desk.models.roster import duties as roster
+    from duty_desk.models.roster import export as roster_export
 
-    from .cli import open_db
+    from duty_desk.tui.cli import open_db
 
     open_db(args)
     cli_auth.prove(args, "roster.checkin")  # the staff's duties are for the staff
@@ -57,10 +58,10 @@ def export(args) -> int:
 
 
 def now(args) -> int:
-    from models import roster
-    from models.safe_text import printable
+    from duty_desk.models.roster import duties as roster
+    from duty_desk.models.safe_text import printable
 
-    from .cli import open_db
+    from duty_desk.tui.cli import open_db
 
     open_db(args)
     cli_auth.prove(args, "roster.checkin")

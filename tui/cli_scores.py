@@ -15,8 +15,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import cli_auth
-from .i18n import _, is_zh
+from duty_desk.tui import cli_auth
+from duty_desk.tui.i18n import _, is_zh
 
 
 def _export_subparsers(sub) -> argparse._SubParsersAction:
@@ -61,13 +61,13 @@ def _write(data: str | bytes, output: str | None) -> None:
 
 def _reader(args):
     """Act as the proven person: the models decide what they may export."""
-    from models.session import acting_as
+    from duty_desk.models.accounts.session import acting_as
 
     return acting_as(cli_auth.prove(args, "scores.self").actor)
 
 
 def export_scores(args) -> int:
-    from .cli import open_db
+    from duty_desk.tui.cli import open_db
 
     open_db(args)
     with _reader(args):
@@ -75,8 +75,8 @@ def export_scores(args) -> int:
 
 
 def _export_scores(args) -> int:
-    from models.score_export import results_csv, results_xlsx
-    from models.score_review import find_period
+    from duty_desk.models.appraisal.export import results_csv, results_xlsx
+    from duty_desk.models.appraisal.review import find_period
 
     period = find_period(args.period)
     if args.format == "xlsx":
@@ -94,7 +94,7 @@ def _export_scores(args) -> int:
 
 
 def export_form(args) -> int:
-    from .cli import open_db
+    from duty_desk.tui.cli import open_db
 
     open_db(args)
     with _reader(args):
@@ -102,11 +102,11 @@ def export_form(args) -> int:
 
 
 def _export_form(args) -> int:
-    from models.appraisal import Scoresheet
-    from models.errors import N_, DutyError
-    from models.org import Person
-    from models.score_export import form_html, form_text
-    from models.score_review import find_period, sheet_detail
+    from duty_desk.models.appraisal.tables import Scoresheet
+    from duty_desk.models.errors import N_, DutyError
+    from duty_desk.models.organisation.org import Person
+    from duty_desk.models.appraisal.export import form_html, form_text
+    from duty_desk.models.appraisal.review import find_period, sheet_detail
 
     period = find_period(args.period)
     people = list(Person.select().where(Person.name == args.person))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from . import cli_auth
-from .i18n import _
+from duty_desk.tui import cli_auth
+from duty_desk.tui.i18n import _
 
 
 def register(sub) -> None:
@@ -28,17 +28,17 @@ def register(sub) -> None:
 
 
 def token_add(args) -> int:
-    from models import tokens
-    from models.session import acting_as
+    from duty_desk.models.accounts import tokens
+    from duty_desk.models.accounts.session import acting_as
 
-    from .cli import open_db
+    from duty_desk.tui.cli import open_db
 
     open_db(args)
     proven = cli_auth.prove(args, "staff.edit")
     person = cli_auth.person_named(args.for_name)
     with acting_as(proven.actor):
         token_id, token = tokens.issue(args.source, person.id)
-    from models.safe_text import printable
+    from duty_desk.models.safe_text import printable
 
     print(_("Token {id} for {source}, writing as {name}. Keep it in a file only that program can read; "
             "it is not shown again:").format(id=token_id, source=printable(args.source),
@@ -48,10 +48,10 @@ def token_add(args) -> int:
 
 
 def token_revoke(args) -> int:
-    from models import tokens
-    from models.session import acting_as
+    from duty_desk.models.accounts import tokens
+    from duty_desk.models.accounts.session import acting_as
 
-    from .cli import open_db
+    from duty_desk.tui.cli import open_db
 
     open_db(args)
     with acting_as(cli_auth.prove(args, "staff.edit").actor):
@@ -61,15 +61,15 @@ def token_revoke(args) -> int:
 
 
 def token_list(args) -> int:
-    from models import tokens
-    from models.session import acting_as
+    from duty_desk.models.accounts import tokens
+    from duty_desk.models.accounts.session import acting_as
 
-    from .cli import open_db
+    from duty_desk.tui.cli import open_db
 
     open_db(args)
     with acting_as(cli_auth.prove(args, "staff.edit").actor):
         rows = tokens.tokens()
-    from models.safe_text import printable
+    from duty_desk.models.safe_text import printable
 
     for row in rows:
         state = _("revoked") if row.revoked else _("active")

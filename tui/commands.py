@@ -7,9 +7,9 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 
-from models.safe_text import printable
+from duty_desk.models.safe_text import printable
 
-from .i18n import N_, _, catalog, is_zh
+from duty_desk.tui.i18n import N_, _, catalog, is_zh
 
 
 def _content(text: str) -> Content:
@@ -39,13 +39,13 @@ class DutyCommands(Provider):
     """Builds its commands from what the app and the current screen can do right now."""
 
     def _commands(self):
-        from .workspaces import WORKSPACES
+        from duty_desk.tui.workspaces import WORKSPACES
 
         app = self.app
         for w in WORKSPACES:
             yield (both_languages(w.title), partial(app.switch_mode, w.mode),
                    _("Open the {name} screen ({key})").format(name=_(w.title), key=w.key.upper()))
-        from .app import SETTINGS
+        from duty_desk.tui.app import SETTINGS
 
         yield (both_languages(SETTINGS.title), partial(app.switch_mode, SETTINGS.mode),
                _("Local choices: values no document gives, set by an administrator ({key})").format(

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-from models.log_query import LogRow, unacknowledged_emergencies
+from duty_desk.models.logbook.query import LogRow, unacknowledged_emergencies
 
-from .i18n import _
-from .text import plain
+from duty_desk.tui.i18n import _
+from duty_desk.tui.text import plain
 
 POLL_SECONDS = 5.0
 
@@ -63,7 +63,7 @@ class EmergencyWatch:
         self._on_screen(self.app.screen)
 
     def _on_screen(self, screen) -> None:
-        from .base import DutyScreen
+        from duty_desk.tui.base import DutyScreen
 
         if not isinstance(screen, DutyScreen):
             return

@@ -8,9 +8,9 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from .base import DutyModal, who_may
-from .i18n import _
-from .text import plain
+from duty_desk.tui.base import DutyModal, who_may
+from duty_desk.tui.i18n import _
+from duty_desk.tui.text import plain
 
 
 class HelpScreen(DutyModal):

@@ -25,8 +25,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError
 from babel.messages.pofile import read_po as babel_read_po
 
-from models.errors import N_, DutyError
-from models.safe_text import printable
+from duty_desk.models.errors import N_, DutyError
+from duty_desk.models.safe_text import printable
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 LANGUAGES = ("en", "zh_CN")

@@ -28,10 +28,10 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from models.safe_text import printable
+from duty_desk.models.safe_text import printable
 
-from .i18n import translate_bindings
-from .text import fit
+from duty_desk.tui.i18n import translate_bindings
+from duty_desk.tui.text import fit
 
 Cell = Union[str, "tuple[str, str]", Text, None]
 

@@ -26,12 +26,12 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from models import log_query
-from models.log_query import LogRow
-from models.safe_text import printable
+from duty_desk.models.logbook import query as log_query
+from duty_desk.models.logbook.query import LogRow
+from duty_desk.models.safe_text import printable
 
-from .i18n import pick
-from .text import cell_pad
+from duty_desk.tui.i18n import pick
+from duty_desk.tui.text import cell_pad
 
 PAGE = 128
 KEEP_PAGES = 24

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from models.org import Person
-from models.session import Actor
+from duty_desk.models.organisation.org import Person
+from duty_desk.models.accounts.session import Actor
 
 
 def actor_for(person: Person) -> Actor:

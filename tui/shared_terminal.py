@@ -15,7 +15,7 @@ import time
 from textual import events
 from textual.binding import Binding
 
-from models.session import Actor, current_actor, sign_in
+from duty_desk.models.accounts.session import Actor, current_actor, sign_in
 
 log = logging.getLogger("duty")
 
@@ -38,7 +38,7 @@ class SharedTerminal:
 
     def setup_shared_terminal(self, signed_in: bool, lock_after: float | None, daily_backup: bool) -> None:
         """Call from ``__init__``: *signed_in* is False when the app must ask who is there."""
-        from screens.signin import SignInScreen
+        from duty_desk.screens.signin import SignInScreen
 
         self.add_mode(ACCOUNT_MODE, SignInScreen)
         self._needs_sign_in = not signed_in
@@ -63,7 +63,7 @@ class SharedTerminal:
 
     @property
     def locked(self) -> bool:
-        from screens.lock import LockScreen
+        from duty_desk.screens.lock import LockScreen
 
         if self.current_mode == ACCOUNT_MODE:
             return True
@@ -91,10 +91,10 @@ class SharedTerminal:
         starts with DEMO on a demo database."""
         from textual.content import Content
 
-        from .i18n import _
+        from duty_desk.tui.i18n import _
 
         actor = current_actor()
-        from models.safe_text import printable
+        from duty_desk.models.safe_text import printable
 
         who = _("signed in as {name}").format(name=printable(actor.name)) if actor else _("not signed in")
         parts = [(_("DEMO") + " ", "bold reverse"), " "] if getattr(self, "demo_as_of", None) else []
@@ -107,7 +107,7 @@ class SharedTerminal:
     # -- actions -------------------------------------------------------------------------
 
     def action_lock(self) -> None:
-        from screens.lock import LockScreen
+        from duty_desk.screens.lock import LockScreen
 
         actor = current_actor()
         if self.locked or actor is None or actor.id is None:  # the system account has no PIN
@@ -116,7 +116,7 @@ class SharedTerminal:
 
     def action_switch_user(self) -> None:
         """A handover at the same keyboard: lock what is open, then ask who is there."""
-        from screens.lock import LockScreen
+        from duty_desk.screens.lock import LockScreen
 
         if self.current_mode == ACCOUNT_MODE:
             return
@@ -132,7 +132,7 @@ class SharedTerminal:
 
     async def signed_in(self, actor: Actor) -> None:
         """The sign-in screen accepted *actor*: resume their work, or start afresh for someone new."""
-        from screens.lock import LockScreen
+        from duty_desk.screens.lock import LockScreen
 
         previous = current_actor()
         sign_in(actor)
@@ -181,7 +181,7 @@ class SharedTerminal:
 
     @staticmethod
     def _read_data_version() -> int | None:
-        from models.db import db
+        from duty_desk.models.storage.db import db
 
         try:
             return db.execute_sql("PRAGMA data_version").fetchall()[0][0]
@@ -190,7 +190,7 @@ class SharedTerminal:
 
     @staticmethod
     def _configured_lock_after() -> float:
-        from models.accounts import DEFAULT_LOCK_MINUTES, get_setting
+        from duty_desk.models.accounts.credentials import DEFAULT_LOCK_MINUTES, get_setting
 
         try:
             return get_setting("lock_minutes") * 60.0
@@ -199,8 +199,8 @@ class SharedTerminal:
 
     @staticmethod
     def _backup_today() -> None:
-        from models.accounts import get_setting
-        from models.backup import daily_backup
+        from duty_desk.models.accounts.credentials import get_setting
+        from duty_desk.models.storage.backup import daily_backup
 
         try:
             daily_backup(get_setting("backup_keep"))

@@ -4,7 +4,7 @@ from rich.cells import cell_len, set_cell_size
 from rich.style import Style
 from rich.text import Text
 
-from models.safe_text import printable
+from duty_desk.models.safe_text import printable
 
 
 def plain(text, style: str | Style = "") -> Text:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 
-from models.errors import N_
+from duty_desk.models.errors import N_
 
 
 @dataclass(frozen=True)
@@ -25,12 +25,12 @@ class Workspace:
 
 
 WORKSPACES: tuple[Workspace, ...] = (  # in the order of their keys
-    Workspace("roster", "f2", N_("Roster"), "screens.roster:RosterScreen"),
-    Workspace("log", "f3", N_("Duty log"), "screens.log:LogScreen"),
-    Workspace("scores", "f4", N_("Score review"), "screens.scores:ScoresScreen"),
-    Workspace("positions", "f5", N_("Positions"), "screens.positions:PositionsScreen"),
-    Workspace("staff", "f6", N_("Staff"), "screens.staff:StaffScreen"),
-    Workspace("audit", "f7", N_("Audit trail"), "screens.audit:AuditScreen"),
+    Workspace("roster", "f2", N_("Roster"), "duty_desk.screens.roster:RosterScreen"),
+    Workspace("log", "f3", N_("Duty log"), "duty_desk.screens.log:LogScreen"),
+    Workspace("scores", "f4", N_("Score review"), "duty_desk.screens.scores:ScoresScreen"),
+    Workspace("positions", "f5", N_("Positions"), "duty_desk.screens.positions:PositionsScreen"),
+    Workspace("staff", "f6", N_("Staff"), "duty_desk.screens.staff:StaffScreen"),
+    Workspace("audit", "f7", N_("Audit trail"), "duty_desk.screens.audit:AuditScreen"),
 )
 
 # Where a signed-in person starts: the shift's logbook is the duty office's daily tool.

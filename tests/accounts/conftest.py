@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from models import accounts
-from models.audit import recorded_as
-from models.session import SYSTEM, Actor, acting_as
+from duty_desk.models.accounts import credentials as accounts
+from duty_desk.models.accounts.audit import recorded_as
+from duty_desk.models.accounts.session import SYSTEM, Actor, acting_as
 
 PINS = {"王伟": "2570", "李娜": "1357", "张敏": "8642"}
 ROLES = {"王伟": "admin", "李娜": "lead", "张敏": "officer"}

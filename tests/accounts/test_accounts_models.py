@@ -7,11 +7,11 @@ import hashlib
 
 import pytest
 
-from models import accounts
-from models.accounts import Credential, SignInRefused
-from models.errors import ValidationError
-from models.org import Person
-from models.session import acting_as
+from duty_desk.models.accounts import credentials as accounts
+from duty_desk.models.accounts.credentials import Credential, SignInRefused
+from duty_desk.models.errors import ValidationError
+from duty_desk.models.organisation.org import Person
+from duty_desk.models.accounts.session import acting_as
 
 
 def test_a_pin_is_stored_as_salted_scrypt_with_its_parameters(staff):

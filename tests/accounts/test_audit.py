@@ -7,11 +7,11 @@ import json
 import peewee
 import pytest
 
-from models import audit
-from models.audit import AuditEvent
-from models.db import db, writes
-from models.org import Department, Person
-from models.session import acting_as
+from duty_desk.models.accounts import audit
+from duty_desk.models.accounts.audit import AuditEvent
+from duty_desk.models.storage.db import db, writes
+from duty_desk.models.organisation.org import Department, Person
+from duty_desk.models.accounts.session import acting_as
 
 
 def test_every_table_has_audit_triggers(empty_db):
@@ -86,18 +86,18 @@ def test_a_connection_without_the_actor_cannot_write(staff):
 
 
 def test_reading_the_trail_is_for_administrators(staff):
-    from models.session import PermissionDenied
+    from duty_desk.models.accounts.session import PermissionDenied
 
     with acting_as(staff["李娜"]), pytest.raises(PermissionDenied):
         audit.events()
 
 
 def test_a_bulk_write_leaves_one_summary_event(staff):
-    from models import audit
-    from models.audit import AuditEvent
-    from models.db import writes
-    from models.org import Department
-    from models.session import SYSTEM, acting_as
+    from duty_desk.models.accounts import audit
+    from duty_desk.models.accounts.audit import AuditEvent
+    from duty_desk.models.storage.db import writes
+    from duty_desk.models.organisation.org import Department
+    from duty_desk.models.accounts.session import SYSTEM, acting_as
 
     @writes
     def add(keys, quietly):

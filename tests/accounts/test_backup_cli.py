@@ -10,9 +10,10 @@ import threading
 from pathlib import Path
 
 
-from models import backup, checks
-from models import db as dbmod
-from models.org import Person
+from duty_desk.models.storage import backup
+from duty_desk.models.storage import checks
+from duty_desk.models.storage import db as dbmod
+from duty_desk.models.organisation.org import Person
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -29,8 +30,8 @@ def duty(*args, stdin: str = "", env: dict | None = None) -> subprocess.Complete
 
 
 def test_a_backup_while_another_thread_writes(staff, tmp_path):
-    from models.accounts import add_person
-    from models.session import acting_as
+    from duty_desk.models.accounts.credentials import add_person
+    from duty_desk.models.accounts.session import acting_as
 
     stop = threading.Event()
 
@@ -78,13 +79,13 @@ def test_cli_backup_restore_and_check(staff, tmp_path, capsys):
     assert duty("--db", db_path, "backup", str(copy)).returncode == 0
     assert copy.exists()
     # A change after the backup, then restore: the change is gone.
-    from models.schema import open_database
+    from duty_desk.models.storage.schema import open_database
 
     open_database(db_path)
-    from models.session import SYSTEM, acting_as
+    from duty_desk.models.accounts.session import SYSTEM, acting_as
 
     with acting_as(SYSTEM):
-        from models.accounts import add_person
+        from duty_desk.models.accounts.credentials import add_person
 
         add_person("备份后", "officer")
     dbmod.close()
@@ -127,8 +128,8 @@ def test_set_and_pin_commands(staff):
     assert duty("--db", db_path, "set", "lock_minutes", "12").returncode == 0
     env_pin = duty("--db", db_path, "pin", "张敏", env={"DUTY_NEW_PIN": "3690"})
     assert env_pin.returncode == 0, env_pin.stderr
-    from models.accounts import get_setting, sign_in_with_pin
-    from models.schema import open_database
+    from duty_desk.models.accounts.credentials import get_setting, sign_in_with_pin
+    from duty_desk.models.storage.schema import open_database
 
     open_database(db_path)
     assert get_setting("lock_minutes") == 12
@@ -142,7 +143,7 @@ def test_a_stepped_backup_never_blocks_a_writer_and_survives_their_writes(staff,
 
     import cysqlite
 
-    from models.audit import register_sql_functions
+    from duty_desk.models.accounts.audit import register_sql_functions
 
     path = str(dbmod.db.obj.database)
     other = cysqlite.Connection(path, timeout=0.05)  # a writer that would fail if it had to wait
@@ -171,7 +172,7 @@ def test_a_stepped_backup_never_blocks_a_writer_and_survives_their_writes(staff,
 
 async def test_the_days_backup_waits_until_the_desk_is_in_use(staff, monkeypatch):
     from tests.helpers import settle, wait_until
-    from tui.app import DutyApp
+    from duty_desk.tui.app import DutyApp
 
     monkeypatch.setattr(DutyApp, "BACKUP_DELAY_S", 0.5)
     app = DutyApp(lang="en", actor=staff["张敏"], daily_backup=True)

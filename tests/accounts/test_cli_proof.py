@@ -6,12 +6,12 @@ import os
 
 import pytest
 
-from models import db as dbmod
-from models.accounts import Credential
-from models.logbook import LogEntry
-from models.tokens import LogSource
-from tui import cli_auth
-from tui.cli import main
+from duty_desk.models.storage import db as dbmod
+from duty_desk.models.accounts.credentials import Credential
+from duty_desk.models.logbook.tables import LogEntry
+from duty_desk.models.accounts.tokens import LogSource
+from duty_desk.tui import cli_auth
+from duty_desk.tui.cli import main
 
 from ..helpers import proof
 from .conftest import PINS
@@ -125,7 +125,7 @@ def test_each_administrative_verb_needs_its_role(staff, seeded_db, capsys, tmp_p
 
 def test_a_pin_of_ones_own_needs_the_old_one_and_someone_elses_an_administrator(staff, seeded_db, capsys,
                                                                                 tmp_path, monkeypatch):
-    from models.accounts import sign_in_with_pin
+    from duty_desk.models.accounts.credentials import sign_in_with_pin
 
     monkeypatch.setenv("DUTY_NEW_PIN", "7093")
     code, _out, err = run(capsys, seeded_db, "pin", "李娜", *proof(tmp_path, "张敏", PINS["张敏"]))

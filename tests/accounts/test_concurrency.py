@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from models import checks
-from models import db as dbmod
-from models.errors import DatabaseUnavailable
-from models.schema import open_database
+from duty_desk.models.storage import checks
+from duty_desk.models.storage import db as dbmod
+from duty_desk.models.errors import DatabaseUnavailable
+from duty_desk.models.storage.schema import open_database
 from tests.accounts.writer import writer_functions
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,7 +53,7 @@ def _forked_writer(path: str, person_id: int, tag: str) -> tuple[int, int]:
     if pid == 0:  # the child: never returns
         os.close(read_end)
         try:
-            from models.session import Actor, sign_in
+            from duty_desk.models.accounts.session import Actor, sign_in
 
             open_database(path)
             sign_in(Actor(person_id, "writer", "admin"))
@@ -105,9 +105,9 @@ def _with_pragma(monkeypatch, name: str, value) -> None:
 
 
 def test_a_full_disk_is_a_sentence_and_nothing_half_saved(staff, monkeypatch):
-    from models.accounts import add_person
-    from models.org import Person
-    from models.session import acting_as
+    from duty_desk.models.accounts.credentials import add_person
+    from duty_desk.models.organisation.org import Person
+    from duty_desk.models.accounts.session import acting_as
 
     pages = dbmod.db.execute_sql("PRAGMA page_count").fetchone()[0]
     _with_pragma(monkeypatch, "max_page_count", pages)
@@ -117,7 +117,7 @@ def test_a_full_disk_is_a_sentence_and_nothing_half_saved(staff, monkeypatch):
             add_person(f"满盘{n}", "officer", None, "3690")
     after = Person.select().count()
     # Whatever was added is whole: every person that made it has a credential.
-    from models.accounts import Credential
+    from duty_desk.models.accounts.credentials import Credential
 
     assert Credential.select().where(Credential.person.in_(
         Person.select(Person.id).where(Person.name.startswith("满盘")))).count() == after - before
@@ -126,11 +126,11 @@ def test_a_full_disk_is_a_sentence_and_nothing_half_saved(staff, monkeypatch):
 async def test_a_full_disk_in_the_staff_form_keeps_the_input(staff, monkeypatch):
     from textual.widgets import Input
 
-    from models.accounts import add_person
-    from models.org import Person
-    from models.session import acting_as
+    from duty_desk.models.accounts.credentials import add_person
+    from duty_desk.models.organisation.org import Person
+    from duty_desk.models.accounts.session import acting_as
     from tests.helpers import screen_text, settle
-    from tui.app import DutyApp
+    from duty_desk.tui.app import DutyApp
 
     pages = dbmod.db.execute_sql("PRAGMA page_count").fetchone()[0]
     _with_pragma(monkeypatch, "max_page_count", pages)  # every connection the app opens
@@ -151,8 +151,8 @@ async def test_a_full_disk_in_the_staff_form_keeps_the_input(staff, monkeypatch)
 
 
 def test_a_read_only_database_is_a_sentence(staff, monkeypatch):
-    from models.accounts import add_person
-    from models.session import acting_as
+    from duty_desk.models.accounts.credentials import add_person
+    from duty_desk.models.accounts.session import acting_as
 
     _with_pragma(monkeypatch, "query_only", 1)
     with acting_as(staff["王伟"]), pytest.raises(DatabaseUnavailable, match="read-only"):

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from models import accounts
-from models.org import Person, Position
-from models.session import current_actor
-from screens.signin import SignInScreen
+from duty_desk.models.accounts import credentials as accounts
+from duty_desk.models.organisation.org import Person, Position
+from duty_desk.models.accounts.session import current_actor
+from duty_desk.screens.signin import SignInScreen
 from tests.helpers import screen_text, settle
-from tui import cli
-from tui.app import DutyApp
-from tui.workspaces import WORKSPACES
+from duty_desk.tui import cli
+from duty_desk.tui.app import DutyApp
+from duty_desk.tui.workspaces import WORKSPACES
 
 
 async def test_a_new_database_stays_empty_and_asks_for_its_administrator(tmp_path, monkeypatch, _seeded_template):

@@ -11,14 +11,15 @@ import subprocess
 import pytest
 from textual.widgets import Input
 
-from models import accounts, log_entries
-from models import db as dbmod
-from models.errors import DatabaseUnavailable
-from models.schema import open_database
-from models.session import SYSTEM, Actor, acting_as, current_actor
+from duty_desk.models.accounts import credentials as accounts
+from duty_desk.models.logbook import entries as log_entries
+from duty_desk.models.storage import db as dbmod
+from duty_desk.models.errors import DatabaseUnavailable
+from duty_desk.models.storage.schema import open_database
+from duty_desk.models.accounts.session import SYSTEM, Actor, acting_as, current_actor
 from tests.helpers import screen_text, settle
-from tui.app import DutyApp
-from tui.cli import main
+from duty_desk.tui.app import DutyApp
+from duty_desk.tui.cli import main
 
 PIN = "1357"
 

@@ -10,13 +10,14 @@ from pathlib import Path
 import cysqlite
 import pytest
 
-from models import accounts, backup
-from models import db as dbmod
-from models.audit import register_sql_functions
-from models.errors import ValidationError
-from models.schema import available, latest_version, open_database
-from models.session import SYSTEM, acting_as
-from tui.cli import main
+from duty_desk.models.accounts import credentials as accounts
+from duty_desk.models.storage import backup
+from duty_desk.models.storage import db as dbmod
+from duty_desk.models.accounts.audit import register_sql_functions
+from duty_desk.models.errors import ValidationError
+from duty_desk.models.storage.schema import available, latest_version, open_database
+from duty_desk.models.accounts.session import SYSTEM, acting_as
+from duty_desk.tui.cli import main
 
 
 ADMIN_VERBS = ("backup", "restore", "set", "pin")
@@ -186,7 +187,7 @@ def test_a_backup_with_a_broken_hash_chain_is_refused(demo_db, tmp_path, capsys)
 def test_an_older_backup_is_restored_and_brought_up_to_date(desk, tmp_path, capsys):
     old = tmp_path / "old.db"
     dbmod.connect(old)
-    from models import schema
+    from duty_desk.models.storage import schema
 
     schema.upgrade(target=available()[-2].name)
     dbmod.close()
@@ -317,6 +318,6 @@ def test_ordinary_pins_are_accepted(pin):
 
 
 def test_the_demo_pin_passes_the_rule():
-    from seed.demo_accounts import DEMO_PIN
+    from duty_desk.seed.demo_accounts import DEMO_PIN
 
     assert accounts.validate_pin(DEMO_PIN) == DEMO_PIN

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from models import accounts
-from models.org import Person
-from models.session import PERMISSIONS, ROLES, Actor, PermissionDenied, acting_as, require
+from duty_desk.models.accounts import credentials as accounts
+from duty_desk.models.organisation.org import Person
+from duty_desk.models.accounts.session import PERMISSIONS, ROLES, Actor, PermissionDenied, acting_as, require
 
 # The least role for each action, written out from the issue (not read from PERMISSIONS).
 EXPECTED = {

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
-from models import accounts
-from models.accounts import Credential
-from models.audit import AuditEvent
-from models.org import Person
-from models.session import current_actor
-from screens.lock import LockScreen
-from screens.signin import SignInScreen
+from duty_desk.models.accounts import credentials as accounts
+from duty_desk.models.accounts.credentials import Credential
+from duty_desk.models.accounts.audit import AuditEvent
+from duty_desk.models.organisation.org import Person
+from duty_desk.models.accounts.session import current_actor
+from duty_desk.screens.lock import LockScreen
+from duty_desk.screens.signin import SignInScreen
 from tests.helpers import wait_until, screen_text, settle
-from tui.app import DutyApp
+from duty_desk.tui.app import DutyApp
 
 
 def new_app(**kwargs) -> DutyApp:

@@ -8,9 +8,9 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from models import accounts
-from models.errors import ValidationError
-from models.session import ROLES
+from duty_desk.models.accounts import credentials as accounts
+from duty_desk.models.errors import ValidationError
+from duty_desk.models.accounts.session import ROLES
 
 
 @given(st.text(max_size=30))

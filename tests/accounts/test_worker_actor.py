@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import threading
 
-from models import log_entries
-from models.logbook import LogEntry
-from models.session import current_actor, sign_in
+from duty_desk.models.logbook import entries as log_entries
+from duty_desk.models.logbook.tables import LogEntry
+from duty_desk.models.accounts.session import current_actor, sign_in
 from tests.helpers import settle, wait_until
-from tui.app import DutyApp
+from duty_desk.tui.app import DutyApp
 
 
 async def test_a_worker_finishing_after_a_switch_writes_as_who_started_it(staff):

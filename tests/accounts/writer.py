@@ -14,8 +14,8 @@ import time
 def writer_functions():
     """The duty log's own add if it is there, else a plain audited insert of our own."""
     try:
-        from models.log_entries import add_entry
-        from models.logbook import LogEntry
+        from duty_desk.models.logbook.entries import add_entry
+        from duty_desk.models.logbook.tables import LogEntry
 
         def write(tag: str) -> int:
             return add_entry("other", f"concurrency {tag}")
@@ -25,8 +25,8 @@ def writer_functions():
 
         return write, count, LogEntry
     except ImportError:
-        from models.db import writes
-        from models.org import Person
+        from duty_desk.models.storage.db import writes
+        from duty_desk.models.organisation.org import Person
 
         @writes
         def write(tag: str) -> int:
@@ -40,8 +40,8 @@ def writer_functions():
 
 
 def main(argv: list[str]) -> int:
-    from models.schema import open_database
-    from models.session import Actor, sign_in
+    from duty_desk.models.storage.schema import open_database
+    from duty_desk.models.accounts.session import Actor, sign_in
 
     path, person_id, mode = argv[0], int(argv[1]), argv[2]
     open_database(path)

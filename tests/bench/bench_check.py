@@ -28,9 +28,9 @@ TODAY = dt.date(2026, 11, 20)
 
 
 def build(path: Path) -> None:
-    from models import db as dbmod
-    from models.schema import open_database
-    from seed import demo
+    from duty_desk.models.storage import db as dbmod
+    from duty_desk.models.storage.schema import open_database
+    from duty_desk.seed import demo
 
     open_database(path)
     demo.build(people=1000, days=365, today=TODAY)
@@ -50,9 +50,9 @@ def raw(path: Path, sql: str, params=()) -> float:
 
 
 def a_day_of_entries() -> None:
-    from models import log_entries
-    from models.org import Person
-    from models.session import Actor, acting_as
+    from duty_desk.models.logbook import entries as log_entries
+    from duty_desk.models.organisation.org import Person
+    from duty_desk.models.accounts.session import Actor, acting_as
 
     officer = Person.select().where(Person.role == "officer").first()
     with acting_as(Actor(officer.id, officer.name, "officer")):
@@ -70,9 +70,12 @@ def main() -> None:
             began = time.perf_counter()
             build(path)
             print(f"(built the large demo in {time.perf_counter() - began:.1f} s)", flush=True)
-        from models import checks, clock, db as dbmod, patrols
-        from models.schema import open_database
-        from models.session import SYSTEM, acting_as
+        from duty_desk.models.storage import checks
+        from duty_desk.models import clock
+        from duty_desk.models.storage import db as dbmod
+        from duty_desk.models.logbook import patrols
+        from duty_desk.models.storage.schema import open_database
+        from duty_desk.models.accounts.session import SYSTEM, acting_as
 
         clock.start_at(dt.datetime.combine(TODAY, dt.time(12)))
         open_database(path)

@@ -42,8 +42,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from models.db import db  # noqa: E402
-from models.schema import open_database  # noqa: E402
+from duty_desk.models.storage.db import db  # noqa: E402
+from duty_desk.models.storage.schema import open_database  # noqa: E402
 
 SIZE = (80, 24)
 RARE = "门禁读卡器"
@@ -75,8 +75,8 @@ def _target_value(target: str, unit: str) -> float | None:
 
 
 def build(path: Path, entries: int) -> float:
-    from models.org import Person
-    from seed import demo_log, loader
+    from duty_desk.models.organisation.org import Person
+    from duty_desk.seed import demo_log, loader
 
     open_database(path)
     loader.load()
@@ -125,8 +125,8 @@ def timed(fn, repeat: int = 20) -> float:
 def queries(path: Path, total: int) -> None:
     import cysqlite
 
-    from models import log_query
-    from models.log_search import match_query
+    from duty_desk.models.logbook import query as log_query
+    from duty_desk.models.logbook.search import match_query
 
     raw = cysqlite.connect(str(path))
     mid = total // 2
@@ -262,7 +262,7 @@ async def first_frame(officer, mode: str) -> float:
     """The same app opening another workspace, until its first frame is written."""
     from textual._compositor import Compositor
 
-    from tui.app import DutyApp
+    from duty_desk.tui.app import DutyApp
 
     frames: list[float] = []
     render_update = Compositor.render_update
@@ -289,9 +289,9 @@ async def first_frame(officer, mode: str) -> float:
 async def app_figures(officer) -> None:
     from textual import events
 
-    from screens.log_quick import QuickEntry
-    from tui.app import DutyApp
-    from tui.logview import LogView
+    from duty_desk.screens.log_quick import QuickEntry
+    from duty_desk.tui.app import DutyApp
+    from duty_desk.tui.logview import LogView
 
     first_row: list[float] = []
     render_line = LogView.render_line
@@ -367,10 +367,10 @@ async def app_figures(officer) -> None:
 # -- memory: the app (and the bare app) alone in a fresh process ------------------------
 
 async def memory_walk(db_path: str, officer: dict) -> None:
-    from models.log_query import LogFilter
-    from models.session import Actor
-    from tui.app import DutyApp
-    from tui.logview import LogView
+    from duty_desk.models.logbook.query import LogFilter
+    from duty_desk.models.accounts.session import Actor
+    from duty_desk.tui.app import DutyApp
+    from duty_desk.tui.logview import LogView
 
     open_database(Path(db_path))
     app = DutyApp(actor=Actor(**officer), start="log")
@@ -448,9 +448,9 @@ def main() -> None:
         line(f"fill {args.entries:,} entries (demo)", f"{elapsed:8.2f} s ", f"{raw_insert_floor(args.entries):8.2f} s",
              "well under a minute")
         db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    from models import log_query
-    from models.org import Person
-    from models.session import Actor
+    from duty_desk.models.logbook import query as log_query
+    from duty_desk.models.organisation.org import Person
+    from duty_desk.models.accounts.session import Actor
 
     total = log_query.total()
     queries(path, total)

@@ -27,7 +27,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from models import clock
+from duty_desk.models import clock
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -46,12 +46,12 @@ def line(name: str, took: float, floor: float, target: float) -> None:
 
 def build(folder: Path):
     """The staff, posts and rotations; then the year generated, and generated again."""
-    from models.db import db
-    from models.org import Person
-    from models.roster import add_post, add_shift, set_need
-    from models.rotation import create_rotation, generate_all
-    from models.schema import open_database
-    from models.session import SYSTEM, acting_as
+    from duty_desk.models.storage.db import db
+    from duty_desk.models.organisation.org import Person
+    from duty_desk.models.roster.duties import add_post, add_shift, set_need
+    from duty_desk.models.roster.rotation import create_rotation, generate_all
+    from duty_desk.models.storage.schema import open_database
+    from duty_desk.models.accounts.session import SYSTEM, acting_as
 
     open_database(folder / "bench.db")
     with acting_as(SYSTEM):
@@ -87,9 +87,9 @@ def raw_write(source: Path, copy: Path, rows: list[tuple], rebuild: bool) -> flo
     """Raw cysqlite: insert *rows* into a copy of the app's database."""
     import cysqlite
 
-    from models import audit
-    from models.db import PRAGMAS
-    from models.rotation import _BULK_CACHE_KIB
+    from duty_desk.models.accounts import audit
+    from duty_desk.models.storage.db import PRAGMAS
+    from duty_desk.models.roster.rotation import _BULK_CACHE_KIB
 
     shutil.copy(source, copy)
     conn = cysqlite.connect(str(copy))
@@ -139,8 +139,8 @@ def read_floor(folder: Path) -> float:
 
 
 def coverage_bench() -> tuple[float, float]:
-    from models import coverage
-    from models.db import db
+    from duty_desk.models.roster import coverage
+    from duty_desk.models.storage.db import db
 
     first = FIRST + dt.timedelta(days=120)
     last = first + dt.timedelta(days=29)
@@ -182,12 +182,12 @@ async def press_to_frame(app, pilot, key: str, drawn) -> tuple[float, float]:
 
 
 async def week_bench() -> dict[str, float]:
-    import screens.roster as roster_screen
-    from models.roster_week import busiest_post
-    from models.session import SYSTEM
+    import duty_desk.screens.roster as roster_screen
+    from duty_desk.models.roster.week import busiest_post
+    from duty_desk.models.accounts.session import SYSTEM
     from textual.app import App
     from textual.widgets import Static
-    from tui.app import DutyApp
+    from duty_desk.tui.app import DutyApp
 
     day = FIRST + dt.timedelta(days=140)
     roster_screen.today = lambda: day

@@ -26,9 +26,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from models import db as dbmod  # noqa: E402
-from models.schema import open_database  # noqa: E402
-from models import clock  # noqa: E402
+from duty_desk.models.storage import db as dbmod  # noqa: E402
+from duty_desk.models.storage.schema import open_database  # noqa: E402
+from duty_desk.models import clock  # noqa: E402
 
 STAFF, FACTS = 1000, 200_000
 RUNS = 5
@@ -44,13 +44,13 @@ def timed(fn, runs=RUNS):
 
 
 def build(path: Path) -> None:
-    from models.appraisal import Adjustment, Rating, SheetItem
-    from models.deductions import add_rule
-    from models.facts import FACT_CODES, DutyFact
-    from models.org import Person, Position
-    from models.scoresheets import open_period
-    from models.session import SYSTEM, acting_as
-    from seed import loader
+    from duty_desk.models.appraisal.tables import Adjustment, Rating, SheetItem
+    from duty_desk.models.appraisal.deductions import add_rule
+    from duty_desk.models.appraisal.facts import FACT_CODES, DutyFact
+    from duty_desk.models.organisation.org import Person, Position
+    from duty_desk.models.appraisal.scoresheets import open_period
+    from duty_desk.models.accounts.session import SYSTEM, acting_as
+    from duty_desk.seed import loader
 
     open_database(path)
     loader.load()
@@ -129,10 +129,10 @@ async def table_figures(results) -> tuple[float, float, float]:
     from textual.strip import Strip
     from textual.widgets import DataTable
 
-    from models.session import SYSTEM
-    from screens.scores import ScoresScreen
+    from duty_desk.models.accounts.session import SYSTEM
+    from duty_desk.screens.scores import ScoresScreen
     from tests.helpers import screen_text
-    from tui.app import DutyApp
+    from duty_desk.tui.app import DutyApp
 
     class Lines(ScrollView):
         """The least a Line-API table does: one pre-joined string per row, a strip per line."""
@@ -202,8 +202,8 @@ async def table_figures(results) -> tuple[float, float, float]:
 
 
 def main() -> None:
-    from models.score_review import find_period, period_results
-    from models.session import SYSTEM, sign_in
+    from duty_desk.models.appraisal.review import find_period, period_results
+    from duty_desk.models.accounts.session import SYSTEM, sign_in
 
     sign_in(SYSTEM)
     with tempfile.TemporaryDirectory() as folder:

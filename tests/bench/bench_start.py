@@ -46,9 +46,9 @@ def bare_child() -> None:
 
 
 def ours_child(path: str) -> None:
-    from models.schema import open_database
-    from screens.signin import SignInScreen
-    from tui.app import DutyApp
+    from duty_desk.models.storage.schema import open_database
+    from duty_desk.screens.signin import SignInScreen
+    from duty_desk.tui.app import DutyApp
 
     open_database(path)
     app = DutyApp(lang="en", actor=None)
@@ -73,9 +73,9 @@ def timed(*argv: str) -> float:
 
 
 def build(path: Path, staff: int) -> None:
-    from models import db as dbmod
-    from models.schema import open_database
-    from seed import demo
+    from duty_desk.models.storage import db as dbmod
+    from duty_desk.models.storage.schema import open_database
+    from duty_desk.seed import demo
 
     open_database(path)
     demo.build(people=staff, days=2)
@@ -105,10 +105,10 @@ async def key_in_name_field(path: Path) -> tuple[float, float]:
     from textual.app import App
     from textual.widgets import Input, OptionList
 
-    from models import db as dbmod
-    from models.schema import open_database
-    from screens.signin import SignInScreen
-    from tui.app import DutyApp
+    from duty_desk.models.storage import db as dbmod
+    from duty_desk.models.storage.schema import open_database
+    from duty_desk.screens.signin import SignInScreen
+    from duty_desk.tui.app import DutyApp
 
     class Bare(App):
         def compose(self):

@@ -68,7 +68,7 @@ def main() -> int:
             line.split("`")[1] not in benches]  # a partial run keeps the other benchmarks' rows
     lines = table(rows).splitlines()
     lines[2:2] = kept
-    from models import clock
+    from duty_desk.models import clock
 
     body = (f"\nMeasured {clock.today():%Y-%m-%d} on {machine()} (`python tests/bench/readme_table.py`"
             f"{' --only ' + ' '.join(benches) if args.only else ''}):\n\n" + "\n".join(lines) + "\n")

@@ -16,8 +16,8 @@ import datetime as dt
 
 import pytest
 
-from models import db as dbmod
-from models.schema import open_database
+from duty_desk.models.storage import db as dbmod
+from duty_desk.models.storage.schema import open_database
 
 # the fixture's day, the first and last day of a quarter, New Year's Day, 29 February
 DAYS = (dt.date(2026, 11, 20), dt.date(2026, 10, 1), dt.date(2027, 3, 31), dt.date(2027, 1, 1), dt.date(2028, 2, 29))
@@ -32,7 +32,7 @@ CLERK = "001-warehouse-records-clerk"
 @pytest.fixture(scope="module")
 def demos(tmp_path_factory) -> dict[dt.date, object]:
     """One demo database per day, built once for the module."""
-    from seed import demo
+    from duty_desk.seed import demo
 
     paths = {}
     for day in DAYS:
@@ -53,9 +53,9 @@ def day(request, demos) -> dt.date:
 
 def last_quarter_adjustments(day: dt.date):
     """(adjustment, its rule, the rule's position key) on the last completed quarter's sheets."""
-    from models.appraisal import Adjustment, AppraisalPeriod, Scoresheet
-    from models.org import Position, Rule
-    from models.periods import last_completed
+    from duty_desk.models.appraisal.tables import Adjustment, AppraisalPeriod, Scoresheet
+    from duty_desk.models.organisation.org import Position, Rule
+    from duty_desk.models.periods import last_completed
 
     key = last_completed("quarter", day).key
     query = (Adjustment.select(Adjustment, Rule, Position).join(Rule).join(Position)
@@ -71,7 +71,7 @@ def the(rows, position: str, test) -> list:
 
 def opens(adjustment) -> object:
     """Its evidence, which must say something and point at something."""
-    from models.rules import evidence
+    from duty_desk.models.appraisal.rules import evidence
 
     shown = evidence(adjustment.id)
     assert shown is not None and shown.lines, adjustment.fact
@@ -80,8 +80,8 @@ def opens(adjustment) -> object:
 
 
 def test_no_rule_is_invented(day):
-    from models.appraisal import Adjustment
-    from models.org import Rule
+    from duty_desk.models.appraisal.tables import Adjustment
+    from duty_desk.models.organisation.org import Rule
 
     assert Rule.select().where(Rule.seeded.is_null()).count() == 0
     assert not Rule.select().where(Rule.fact.contains("演示")).exists()
@@ -104,7 +104,7 @@ def test_a_skipped_monthly_stocktake_costs_the_deputy_director_a_point(day):
 
 def test_a_year_with_one_full_stocktake_of_two_costs_three_points(day):
     """When the last quarter closed the year, its sheet shows the year's stocktakes too."""
-    from models.periods import last_completed
+    from duty_desk.models.periods import last_completed
 
     rows = last_quarter_adjustments(day)
     if last_completed("quarter", day).ends.month != 1:
@@ -127,7 +127,7 @@ def test_missed_patrols_on_the_timber_yard_cost_a_point_each(day):
 
 
 def test_an_absence_from_post_is_recorded_by_a_shift_lead(day):
-    from models.logbook import LogEntry, LogPerson
+    from duty_desk.models.logbook.tables import LogEntry, LogPerson
 
     rows = last_quarter_adjustments(day)
     (adj, rule), = the(rows, ACCOUNTANT, lambda a, r: r.code == "absent_from_post")
@@ -161,9 +161,9 @@ def test_a_defect_rate_below_its_target_earns_a_bonus(day):
 
 
 def test_the_missed_patrols_go_to_the_timber_yard_accountant_only(day):
-    from models.facts import DutyFact
-    from models.org import Person, Position
-    from models.patrols import MissedPatrol, PatrolRule
+    from duty_desk.models.appraisal.facts import DutyFact
+    from duty_desk.models.organisation.org import Person, Position
+    from duty_desk.models.logbook.patrols import MissedPatrol, PatrolRule
 
     assert [(r.post, r.every_minutes) for r in PatrolRule.select().where(PatrolRule.active == True)] == [  # noqa: E712
         ("木料场", 60)]
@@ -178,7 +178,7 @@ def test_the_missed_patrols_go_to_the_timber_yard_accountant_only(day):
 def test_most_of_the_work_is_done_on_time(day):
     """Stocktakes, dispatch meetings with their attendees and study sessions are in the log,
     and the director, who keeps all his rules, has nothing taken off."""
-    from models.logbook import LogCategory, LogEntry, LogPerson
+    from duty_desk.models.logbook.tables import LogCategory, LogEntry, LogPerson
 
     def entries(key):
         return LogEntry.select().join(LogCategory).where(LogCategory.key == key)

@@ -6,9 +6,10 @@ import io
 
 import pytest
 
-from models import handover, log_query
-from models.session import acting_as
-from tui.cli import main
+from duty_desk.models.logbook import handover
+from duty_desk.models.logbook import query as log_query
+from duty_desk.models.accounts.session import acting_as
+from duty_desk.tui.cli import main
 
 
 @pytest.fixture(autouse=True)

@@ -5,8 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from models import clock, facts, followups, handover, log_entries, log_query
-from models.session import SYSTEM, acting_as
+from duty_desk.models import clock
+from duty_desk.models.appraisal import facts
+from duty_desk.models.logbook import followups
+from duty_desk.models.logbook import handover
+from duty_desk.models.logbook import entries as log_entries
+from duty_desk.models.logbook import query as log_query
+from duty_desk.models.accounts.session import SYSTEM, acting_as
 
 HOUR = dt.timedelta(hours=1)
 
@@ -96,7 +101,7 @@ def test_the_handover_report_names_unassigned_decisions_and_open_deadlines(offic
     assert "## Decisions without an owner after 24 hours" in text
     line = next(line for line in text.splitlines() if line.startswith("- #1 "))
     assert "决定增派夜间巡逻" in line and "**no owner for 26 h**" in line
-    from tui.i18n import _, set_language
+    from duty_desk.tui.i18n import _, set_language
 
     set_language("zh_CN")
     try:

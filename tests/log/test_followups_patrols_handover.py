@@ -6,10 +6,15 @@ import datetime as dt
 
 import pytest
 
-from models import facts, followups, handover, log_entries, log_query, patrols
-from models.errors import DutyError, ValidationError
-from models.session import SYSTEM, PermissionDenied, acting_as
-from models import clock
+from duty_desk.models.appraisal import facts
+from duty_desk.models.logbook import followups
+from duty_desk.models.logbook import handover
+from duty_desk.models.logbook import entries as log_entries
+from duty_desk.models.logbook import query as log_query
+from duty_desk.models.logbook import patrols
+from duty_desk.models.errors import DutyError, ValidationError
+from duty_desk.models.accounts.session import SYSTEM, PermissionDenied, acting_as
+from duty_desk.models import clock
 
 
 def test_followup_lifecycle(office, monkeypatch):
@@ -67,11 +72,11 @@ def test_missed_patrol_gaps():
 
 def _rostered_at_yard(person, first_day: dt.date, days: int = 1) -> None:
     """*person* on a day shift (08:00–20:00) at the 木料场 post, and a lead at the command desk."""
-    from models import roster
+    from duty_desk.models.roster import duties as roster
 
     with acting_as(SYSTEM):
         yard = roster.add_post("yard", "木料场", "Timber yard")
-        desk = roster.add_post("desk", "值班指挥台", "Command desk")
+        roster.add_post("desk", "值班指挥台", "Command desk")  # another post, where nobody is charged
         shift = roster.add_shift("day", "白班", "Day", "08:00", "20:00")
         night = roster.add_shift("night", "夜班", "Night", "20:00", "08:00")
         for n in range(days):
@@ -150,7 +155,7 @@ def test_late_handover_is_a_fact(office, monkeypatch):
 
 def test_missed_patrol_detection_reads_a_window_in_a_fixed_number_of_queries(office, monkeypatch):
     """Two missed rounds or forty: the same statements (one set-based pass per rule)."""
-    from models import db as dbmod
+    from duty_desk.models.storage import db as dbmod
 
     with acting_as(office.admin):
         patrols.set_rule("木料场", 60)

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
-from models import followups, log_entries, log_query
-from models.session import acting_as, sign_in
-from screens.handover import HandoverScreen
-from screens.log import LogScreen
-from screens.log_dialogs import FormDialog
-from screens.log_quick import QuickEntry
+from duty_desk.models.logbook import followups
+from duty_desk.models.logbook import entries as log_entries
+from duty_desk.models.logbook import query as log_query
+from duty_desk.models.accounts.session import acting_as, sign_in
+from duty_desk.screens.handover import HandoverScreen
+from duty_desk.screens.log import LogScreen
+from duty_desk.screens.log_dialogs import FormDialog
+from duty_desk.screens.log_quick import QuickEntry
 from tests.helpers import screen_text, settle
-from tui.ask import Ask
-from tui.logview import LogView
+from duty_desk.tui.ask import Ask
+from duty_desk.tui.logview import LogView
 
 SIZE = (80, 24)
 
@@ -194,7 +196,7 @@ async def test_handover_by_keys(office, make_app):
         sign_in(office.lead2)
         await pilot.press("s")
         await settle(app, pilot)
-        from models import handover
+        from duty_desk.models.logbook import handover
 
         h = handover.get()
         assert h.outgoing == "陈海燕" and h.incoming == "赵国庆" and "all quiet" in h.report

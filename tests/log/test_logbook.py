@@ -7,13 +7,15 @@ import datetime as dt
 import peewee
 import pytest
 
-from models import log_chain, log_entries, log_query
-from models.checks import run_all
-from models.db import db
-from models.errors import DutyError, ValidationError
-from models.logbook import LogEntry
-from models.session import PermissionDenied, acting_as
-from models import clock
+from duty_desk.models.logbook import chain as log_chain
+from duty_desk.models.logbook import entries as log_entries
+from duty_desk.models.logbook import query as log_query
+from duty_desk.models.storage.checks import run_all
+from duty_desk.models.storage.db import db
+from duty_desk.models.errors import DutyError, ValidationError
+from duty_desk.models.logbook.tables import LogEntry
+from duty_desk.models.accounts.session import PermissionDenied, acting_as
+from duty_desk.models import clock
 
 
 def test_entries_are_stamped_with_author_time_shift_and_post(office):
@@ -131,7 +133,7 @@ def test_the_chain_catches_a_rewritten_hash(office):
 
 
 def test_duty_check_exits_non_zero_on_a_tampered_log(office, capsys):
-    from tui.cli import main
+    from duty_desk.tui.cli import main
 
     _three(office)
     _drop_guards()
@@ -268,7 +270,7 @@ def test_an_anchor_catches_a_logbook_cut_back_and_refuses_a_typo(office):
 
 
 def test_duty_check_prints_an_anchor_and_holds_the_logbook_to_it(office, capsys):
-    from tui.cli import main
+    from duty_desk.tui.cli import main
 
     _three(office)
     path = str(office.path)
@@ -285,7 +287,7 @@ def test_duty_check_prints_an_anchor_and_holds_the_logbook_to_it(office, capsys)
 
 
 def test_the_quick_check_reads_only_what_came_since_the_last_sound_one(office, capsys, monkeypatch):
-    from tui.cli import main
+    from duty_desk.tui.cli import main
 
     _three(office)
     path = str(office.path)

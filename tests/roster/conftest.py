@@ -7,8 +7,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from models.org import Person
-from models.session import SYSTEM, Actor, acting_as
+from duty_desk.models.organisation.org import Person
+from duty_desk.models.accounts.session import SYSTEM, Actor, acting_as
 
 DAY1 = dt.date(2026, 11, 16)  # a Monday
 
@@ -18,7 +18,7 @@ def actor(person_id: int, role: str, name: str = "") -> Actor:
 
 
 def build_office():
-    from models import roster
+    from duty_desk.models.roster import duties as roster
 
     with acting_as(SYSTEM):
         ids = {}

@@ -4,9 +4,11 @@ import datetime as dt
 
 import pytest
 
-from models import checkin, facts, roster
-from models.errors import DutyError
-from models.session import PermissionDenied, acting_as
+from duty_desk.models.roster import checkin
+from duty_desk.models.appraisal import facts
+from duty_desk.models.roster import duties as roster
+from duty_desk.models.errors import DutyError
+from duty_desk.models.accounts.session import PermissionDenied, acting_as
 
 from .conftest import DAY1
 

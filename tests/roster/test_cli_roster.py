@@ -3,8 +3,8 @@
 import csv
 import io
 
-from models import roster
-from tui.cli import main
+from duty_desk.models.roster import duties as roster
+from duty_desk.tui.cli import main
 
 from ..helpers import demo_admin
 

@@ -7,9 +7,11 @@ import io
 import icalendar
 import pytest
 
-from models import fairness, roster, roster_export
-from models.errors import ValidationError
-from models.session import acting_as
+from duty_desk.models.roster import fairness
+from duty_desk.models.roster import duties as roster
+from duty_desk.models.roster import export as roster_export
+from duty_desk.models.errors import ValidationError
+from duty_desk.models.accounts.session import acting_as
 
 from .conftest import DAY1
 

@@ -6,10 +6,11 @@ import datetime as dt
 
 import pytest
 
-from models import coverage, roster
-from models.org import Person
-from models.session import SYSTEM, acting_as
-from screens.roster import RosterScreen
+from duty_desk.models.roster import coverage
+from duty_desk.models.roster import duties as roster
+from duty_desk.models.organisation.org import Person
+from duty_desk.models.accounts.session import SYSTEM, acting_as
+from duty_desk.screens.roster import RosterScreen
 from tests.helpers import screen_text, settle
 
 from .conftest import DAY1  # a Monday
@@ -59,7 +60,7 @@ def test_a_gap_from_03_to_07_names_those_hours(office):
     [gap] = cover_warnings(DAY1, DAY1)
     assert (gap.day, gap.shift_id, gap.params["hours"]) == (DAY1, None, "03–07")
     assert gap.text(choose=lambda zh, en: en) == "Mon 2026-11-16 03–07: no shift lead (24-hour cover)"
-    from tui.i18n import _, pick, set_language
+    from duty_desk.tui.i18n import _, pick, set_language
 
     set_language("zh_CN")
     try:

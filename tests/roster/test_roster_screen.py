@@ -5,12 +5,14 @@ import datetime as dt
 import pytest
 from textual.widgets import DataTable, Input
 
-from models import coverage, roster, swaps
-from models.org import Person
-from models.roster import Rotation, Shift
-from models.session import Actor, sign_in
-from screens.roster import RosterScreen
-from screens.roster_dialogs import ExportDialog, OnDutyDialog, RotationDialog, ShiftDialog, SwapDialog
+from duty_desk.models.roster import coverage
+from duty_desk.models.roster import duties as roster
+from duty_desk.models.roster import swaps
+from duty_desk.models.organisation.org import Person
+from duty_desk.models.roster.duties import Rotation, Shift
+from duty_desk.models.accounts.session import Actor, sign_in
+from duty_desk.screens.roster import RosterScreen
+from duty_desk.screens.roster_dialogs import ExportDialog, OnDutyDialog, RotationDialog, ShiftDialog, SwapDialog
 from tests.helpers import screen_text, settle
 
 TODAY = dt.date(2026, 11, 20)  # the demo's day
@@ -20,8 +22,8 @@ SUNDAY = MONDAY + dt.timedelta(days=6)
 
 @pytest.fixture(autouse=True)
 def pinned(monkeypatch):
-    monkeypatch.setattr("screens.roster.today", lambda: TODAY)
-    monkeypatch.setattr("screens.roster_dialogs.clock", lambda: dt.datetime.combine(TODAY, dt.time(3)))
+    monkeypatch.setattr("duty_desk.screens.roster.today", lambda: TODAY)
+    monkeypatch.setattr("duty_desk.screens.roster_dialogs.clock", lambda: dt.datetime.combine(TODAY, dt.time(3)))
 
 
 def actor_for(name):
@@ -276,7 +278,7 @@ async def test_the_demo_gaps_are_in_the_week_a_new_user_sees_first(demo_db, make
 
 
 async def test_show_assignment_and_show_day_move_the_grid_there(demo_db, make_app, monkeypatch):
-    import screens.roster as roster_screen
+    import duty_desk.screens.roster as roster_screen
 
     patrol, night = roster.posts()[1], roster.shifts()[1]
     monday = MONDAY - dt.timedelta(days=14)
@@ -317,7 +319,7 @@ async def test_show_assignment_and_show_day_move_the_grid_there(demo_db, make_ap
 
 
 async def test_roster_set_up_is_not_offered_and_refused_for_other_roles(demo_db, make_app):
-    from models.roster import Assignment, Leave
+    from duty_desk.models.roster.duties import Assignment, Leave
 
     officer = next(p for p in roster.people() if p.role == "officer")
     lead = next(p for p in roster.people() if p.role == "lead")
@@ -348,8 +350,8 @@ async def test_roster_set_up_is_not_offered_and_refused_for_other_roles(demo_db,
 
 async def test_a_new_desk_adds_its_first_post_from_the_empty_roster(seeded_db, make_app):
     """A live database has no posts: the roster says how to add one, and o does it."""
-    from models.roster import Post
-    from screens.roster_dialogs import PostDialog
+    from duty_desk.models.roster.duties import Post
+    from duty_desk.screens.roster_dialogs import PostDialog
 
     admin = Person.create(name="王主任", role="admin")
     app = make_app(actor=Actor(admin.id, admin.name, "admin"), start="roster")

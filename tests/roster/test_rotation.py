@@ -5,10 +5,11 @@ from collections import Counter
 
 import pytest
 
-from models import roster, rotation
-from models.errors import ValidationError
-from models.roster import Assignment, Rotation
-from models.session import acting_as
+from duty_desk.models.roster import duties as roster
+from duty_desk.models.roster import rotation
+from duty_desk.models.errors import ValidationError
+from duty_desk.models.roster.duties import Assignment, Rotation
+from duty_desk.models.accounts.session import acting_as
 
 from .conftest import DAY1
 
@@ -117,16 +118,16 @@ def test_a_backwards_range_generates_nothing(office):
 
 
 def schema_of_assignment():
-    from models.db import db
+    from duty_desk.models.storage.db import db
 
     return sorted(db.execute_sql("SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'assignment'").fetchall())
 
 
 def test_regenerating_writes_only_what_changed_and_keeps_check_ins(office):
-    from models import audit
-    from models.audit import AuditEvent
-    from models.checkin import CheckIn
-    from models.db import db
+    from duty_desk.models.accounts import audit
+    from duty_desk.models.accounts.audit import AuditEvent
+    from duty_desk.models.roster.checkin import CheckIn
+    from duty_desk.models.storage.db import db
 
     with acting_as(office.as_sup):
         rid = make(office)
@@ -154,14 +155,14 @@ def test_two_rotations_in_one_pass_never_double_book_a_shared_member(office):
         report = rotation.generate_all(DAY1, days(3), [one, two])
     assert (report.added, report.kept) == (12, 4)  # off2's days go to the first rotation
     assert [d.post_id for d in roster.duties_between(DAY1, days(3), person_id=office.off2)] == [office.cmd] * 4
-    from models import coverage
+    from duty_desk.models.roster import coverage
 
     assert coverage.double_bookings() == []
 
 
 def test_a_big_write_rebuilds_indexes_and_a_failed_one_leaves_nothing(office, monkeypatch):
-    from models import audit
-    from models.db import db
+    from duty_desk.models.accounts import audit
+    from duty_desk.models.storage.db import db
 
     schema = schema_of_assignment()
     monkeypatch.setattr(rotation, "_REBUILD_MIN_ROWS", 0)  # take the big-write path for a small roster

@@ -4,13 +4,14 @@ import datetime as dt
 
 import pytest
 
-from models import coverage, roster
-from models.errors import DutyError, ValidationError
-from models.roster import Assignment, Shift
-from models.session import PermissionDenied, acting_as
+from duty_desk.models.roster import coverage
+from duty_desk.models.roster import duties as roster
+from duty_desk.models.errors import DutyError, ValidationError
+from duty_desk.models.roster.duties import Assignment, Shift
+from duty_desk.models.accounts.session import PermissionDenied, acting_as
 
 from .conftest import DAY1
-from models import clock
+from duty_desk.models import clock
 
 D2 = DAY1 + dt.timedelta(days=1)
 

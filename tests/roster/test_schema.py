@@ -3,11 +3,11 @@
 import peewee
 from playhouse.cysqlite_ext import CySqliteDatabase
 
-from models.checkin import CheckIn
-from models.db import db
-from models.org import ORG_MODELS
-from models.roster import ROSTER_MODELS
-from models.swaps import SwapRequest
+from duty_desk.models.roster.checkin import CheckIn
+from duty_desk.models.storage.db import db
+from duty_desk.models.organisation.org import ORG_MODELS
+from duty_desk.models.roster.duties import ROSTER_MODELS
+from duty_desk.models.roster.swaps import SwapRequest
 
 MODELS = ROSTER_MODELS + [SwapRequest, CheckIn]
 
@@ -23,7 +23,7 @@ def shape(database, table):
 
 
 def test_migration_matches_models(empty_db, tmp_path):
-    fresh = CySqliteDatabase(str(tmp_path / "models.db"))
+    fresh = CySqliteDatabase(str(tmp_path / "duty_desk.models.storage.db"))
     with fresh.bind_ctx(ORG_MODELS + MODELS):
         fresh.create_tables(ORG_MODELS + MODELS)
         expected = {m._meta.table_name: shape(fresh, m._meta.table_name) for m in MODELS}
@@ -35,9 +35,11 @@ def test_models_never_import_textual():
     import subprocess
     import sys
 
-    code = ("import sys, models.roster, models.rotation, models.coverage, models.swaps, models.checkin, "
-            "models.fairness, models.roster_export, models.roster_week, seed.demo_roster; "
-            "print(any(m.startswith(('textual', 'tui')) for m in sys.modules))")
+    code = ("import sys, duty_desk.models.roster.duties, duty_desk.models.roster.rotation, "
+            "duty_desk.models.roster.coverage, duty_desk.models.roster.swaps, duty_desk.models.roster.checkin, "
+            "duty_desk.models.roster.fairness, duty_desk.models.roster.export, duty_desk.models.roster.week, "
+            "duty_desk.seed.demo_roster; "
+            "print(any(m.startswith(('textual', 'duty_desk.tui')) for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=str(
         __import__("pathlib").Path(__file__).resolve().parents[2]))
     assert out.stdout.strip() == "False", out.stderr

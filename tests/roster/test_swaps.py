@@ -4,9 +4,10 @@ import datetime as dt
 
 import pytest
 
-from models import roster, swaps
-from models.errors import DutyError, ValidationError
-from models.session import PermissionDenied, acting_as
+from duty_desk.models.roster import duties as roster
+from duty_desk.models.roster import swaps
+from duty_desk.models.errors import DutyError, ValidationError
+from duty_desk.models.accounts.session import PermissionDenied, acting_as
 
 from .conftest import DAY1
 

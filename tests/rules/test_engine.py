@@ -8,14 +8,15 @@ from types import SimpleNamespace
 
 import pytest
 
-from models import log_entries, rules
-from models.appraisal import Adjustment
-from models.errors import ValidationError
-from models.facts import DutyFact
-from models.logbook import LogEntry
-from models.org import Department, Person, Position, Rule
-from models.scoresheets import open_period, sheet_id_for
-from models.session import SYSTEM, Actor, acting_as
+from duty_desk.models.logbook import entries as log_entries
+from duty_desk.models.appraisal import rules
+from duty_desk.models.appraisal.tables import Adjustment
+from duty_desk.models.errors import ValidationError
+from duty_desk.models.appraisal.facts import DutyFact
+from duty_desk.models.logbook.tables import LogEntry
+from duty_desk.models.organisation.org import Department, Person, Position, Rule
+from duty_desk.models.appraisal.scoresheets import open_period, sheet_id_for
+from duty_desk.models.accounts.session import SYSTEM, Actor, acting_as
 
 
 def _rule(position, seq, fact, points, basis="occurrence", kind="deduction", **more):
@@ -154,7 +155,7 @@ def test_an_occurrence_in_an_approved_period_is_refused_until_it_is_reopened(yar
         open_period("2026-10", scope="all")
         Adjustment.delete().execute()
     sheet = sheet_id_for("2026-10", yard.a.id)
-    from models.appraisal import Scoresheet
+    from duty_desk.models.appraisal.tables import Scoresheet
 
     Scoresheet.update(state="approved").where(Scoresheet.id == sheet).execute()
     with acting_as(yard.lead), pytest.raises(ValidationError) as refused:
@@ -163,7 +164,7 @@ def test_an_occurrence_in_an_approved_period_is_refused_until_it_is_reopened(yar
 
 
 def test_an_officer_may_not_record_about_a_colleague(yard):
-    from models.session import PermissionDenied
+    from duty_desk.models.accounts.session import PermissionDenied
 
     with acting_as(yard.b), pytest.raises(PermissionDenied):
         rules.record_about(yard.a.id, yard.r.smoke.id, "x")

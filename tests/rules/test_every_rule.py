@@ -9,13 +9,15 @@ from types import SimpleNamespace
 
 import pytest
 
-from models import log_entries, roster, rules
-from models.appraisal import Adjustment
-from models.org import Person, Position, Rule
-from models.periods import containing
-from models.scoresheets import open_period, sheet_id_for
-from models.session import SYSTEM, Actor, acting_as
-from seed.loader import read
+from duty_desk.models.logbook import entries as log_entries
+from duty_desk.models.roster import duties as roster
+from duty_desk.models.appraisal import rules
+from duty_desk.models.appraisal.tables import Adjustment
+from duty_desk.models.organisation.org import Person, Position, Rule
+from duty_desk.models.periods import containing
+from duty_desk.models.appraisal.scoresheets import open_period, sheet_id_for
+from duty_desk.models.accounts.session import SYSTEM, Actor, acting_as
+from duty_desk.seed.loader import read
 
 SEEDED = [(key, n, rule["fact"]) for key, position in read().positions.items()
           for n, rule in enumerate(position.get("rules", []), 1)]
@@ -37,7 +39,7 @@ def _slot(every: str) -> tuple[dt.date, dt.date]:
 
 @pytest.fixture
 def desk(seeded_db):
-    from models.logbook import LogCategory
+    from duty_desk.models.logbook.tables import LogCategory
 
     LOG_PREFIX.update({c.key: c.prefix for c in LogCategory.select()})
     boss = Person.create(name="审核人", role="supervisor")

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
-from models.appraisal import Adjustment
-from models.facts import DutyFact
-from models.logbook import LogEntry, LogPerson
-from models.org import Person, Position
-from models.session import Actor
-from screens.log import LogScreen
-from screens.log_dialogs import IncidentDialog
+from duty_desk.models.appraisal.tables import Adjustment
+from duty_desk.models.appraisal.facts import DutyFact
+from duty_desk.models.logbook.tables import LogEntry, LogPerson
+from duty_desk.models.organisation.org import Person, Position
+from duty_desk.models.accounts.session import Actor
+from duty_desk.screens.log import LogScreen
+from duty_desk.screens.log_dialogs import IncidentDialog
 from tests.helpers import screen_text, settle, wait_until
 
 from .test_engine import yard  # noqa: F401  (the fixture)

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from models.org import Person, Position
-from models.session import SYSTEM, Actor, acting_as
+from duty_desk.models.organisation.org import Person, Position
+from duty_desk.models.accounts.session import SYSTEM, Actor, acting_as
 
 
 @dataclass
@@ -38,7 +38,7 @@ def office(seeded_db) -> Office:
 @pytest.fixture
 def september(office) -> int:
     """2026-09 opened for everyone on a monthly scheme; the officer's sheet id."""
-    from models.scoresheets import open_period, sheet_id_for
+    from duty_desk.models.appraisal.scoresheets import open_period, sheet_id_for
 
     with acting_as(SYSTEM):
         open_period("2026-09", scope="all")
@@ -46,7 +46,7 @@ def september(office) -> int:
 
 
 def rate_all(sheet_id: int, who: Actor, points, comment: str = "") -> None:
-    from models.scoresheets import rate
+    from duty_desk.models.appraisal.scoresheets import rate
 
     values = points if isinstance(points, (list, tuple)) else [points] * 10
     with acting_as(who):
@@ -60,7 +60,7 @@ def at(day: int, hour: int = 3) -> dt.datetime:
 
 def detail_for(who: Actor, sheet_id: int):
     """The sheet as *who* may read it (reading needs someone signed in)."""
-    from models.score_review import sheet_detail
+    from duty_desk.models.appraisal.review import sheet_detail
 
     with acting_as(who):
         return sheet_detail(sheet_id)
@@ -68,7 +68,7 @@ def detail_for(who: Actor, sheet_id: int):
 
 def results_for(who: Actor, period_key: str):
     """The period's table as *who* may read it."""
-    from models.score_review import period_results
+    from duty_desk.models.appraisal.review import period_results
 
     with acting_as(who):
         return period_results(period_key)
@@ -78,10 +78,10 @@ def results_for(who: Actor, period_key: str):
 def team(office, september):
     """The office plus a shift lead in the warehouse and an officer of the duty office, with
     the officer's sheet approved at 88.6 (one deduction rejected with its reason)."""
-    from models.appraisal import Adjustment
-    from models.deductions import add_manual, reject
-    from models.org import Rule
-    from models.scoresheets import approve, open_period, submit_review, submit_self
+    from duty_desk.models.appraisal.tables import Adjustment
+    from duty_desk.models.appraisal.deductions import add_manual, reject
+    from duty_desk.models.organisation.org import Rule
+    from duty_desk.models.appraisal.scoresheets import approve, open_period, submit_review, submit_self
 
     warehouse = Position.get(Position.key == "001-timber-yard-accountant")
     duty = Position.get(Position.key == "002-duty-officer")
@@ -128,8 +128,8 @@ class DutyOffice:
 def make_scheme(key: str, period: str, raters: str, items: int, feeds: str | None = None,
                 weights=(20, 60, 20), zh: str = "", en: str = "") -> int:
     """A scheme of *items* criteria of 100 / *items* points each, with the usual five bands."""
-    from models.org import Band, Criterion, Scheme
-    from models.scoring import DEFAULT_BANDS
+    from duty_desk.models.organisation.org import Band, Criterion, Scheme
+    from duty_desk.models.appraisal.scoring import DEFAULT_BANDS
 
     scheme = Scheme.create(key=key, name_zh=zh or key, name_en=en or key, period=period, raters=raters,
                            feeds=feeds, weight_self=weights[0], weight_supervisor=weights[1],
@@ -144,7 +144,7 @@ def make_scheme(key: str, period: str, raters: str, items: int, feeds: str | Non
 
 @pytest.fixture
 def duty_office(empty_db) -> DutyOffice:
-    from models.org import Department, PositionScheme
+    from duty_desk.models.organisation.org import Department, PositionScheme
 
     default = make_scheme("sheet-10x10", "month", "self,supervisor,peer", 10, zh="工作标准及考核标准")
     monthly = make_scheme("duty-monthly-self", "month", "self", 4, feeds="duty-quarterly",

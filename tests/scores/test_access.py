@@ -6,12 +6,12 @@ warehouse; 高海燕 (supervisor), 管理员 (admin) and 赵一鸣 (officer) in 
 
 import pytest
 
-from models.score_access import FULL, NOT_EXPORTER, NOT_YOURS, PEER
-from models.score_export import form_html, form_text, results_csv, results_xlsx
-from models.score_review import period_results, sheet_detail, sheets_of, trend
-from models.scoresheets import rate, sheet_id_for
-from models.session import PermissionDenied, acting_as, sign_in
-from tui import i18n
+from duty_desk.models.appraisal.access import FULL, NOT_EXPORTER, NOT_YOURS, PEER
+from duty_desk.models.appraisal.export import form_html, form_text, results_csv, results_xlsx
+from duty_desk.models.appraisal.review import period_results, sheet_detail, sheets_of, trend
+from duty_desk.models.appraisal.scoresheets import rate, sheet_id_for
+from duty_desk.models.accounts.session import PermissionDenied, acting_as, sign_in
+from duty_desk.tui import i18n
 
 from .conftest import detail_for, results_for
 
@@ -142,7 +142,7 @@ def test_exports_per_role(team):
 
 
 def test_exports_from_the_command_line_per_person(team, seeded_db, capsys, monkeypatch):
-    from tui.cli import main
+    from duty_desk.tui.cli import main
 
     monkeypatch.setenv("DUTY_DEV", "1")  # rights by role here; proof of identity: tests/accounts/test_cli_proof.py
     office, lead, _outsider = team

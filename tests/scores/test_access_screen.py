@@ -1,13 +1,13 @@
 """An officer at 80×24 presses F4: their own row, colleagues to rate without scores, refusals."""
 
-from models.appraisal import Rating
-from models.scoresheets import set_weights, sheet_id_for
-from models.session import acting_as
-from screens.score_dialogs import ScoreDialog
-from screens.scores import ScoresScreen
-from screens.scoresheet import SheetScreen
+from duty_desk.models.appraisal.tables import Rating
+from duty_desk.models.appraisal.scoresheets import set_weights, sheet_id_for
+from duty_desk.models.accounts.session import acting_as
+from duty_desk.screens.score_dialogs import ScoreDialog
+from duty_desk.screens.scores import ScoresScreen
+from duty_desk.screens.scoresheet import SheetScreen
 from tests.helpers import screen_text, settle
-from tui.linetable import LineTable
+from duty_desk.tui.linetable import LineTable
 
 from .test_screen import until
 

@@ -3,18 +3,20 @@
 
 import pytest
 
-from models import checks, facts, score_review
-from models.appraisal import Adjustment, Rating, Scoresheet, SheetEvent, SheetItem
-from models.audit import AuditEvent
-from models.deductions import add_manual, add_rule, confirm, propose_for_sheet
-from models.org import Person, Position
-from models.score_review import check
-from models.scoring import RuleParts
-from models.scoresheets import approve, open_period, submit_review, submit_self
-from models.session import SYSTEM, acting_as
+from duty_desk.models.storage import checks
+from duty_desk.models.appraisal import facts
+from duty_desk.models.appraisal import review as score_review
+from duty_desk.models.appraisal.tables import Adjustment, Rating, Scoresheet, SheetEvent, SheetItem
+from duty_desk.models.accounts.audit import AuditEvent
+from duty_desk.models.appraisal.deductions import add_manual, add_rule, confirm, propose_for_sheet
+from duty_desk.models.organisation.org import Person, Position
+from duty_desk.models.appraisal.review import check
+from duty_desk.models.appraisal.scoring import RuleParts
+from duty_desk.models.appraisal.scoresheets import approve, open_period, submit_review, submit_self
+from duty_desk.models.accounts.session import SYSTEM, acting_as
 
 from .conftest import at, rate_all
-from models import clock
+from duty_desk.models import clock
 
 
 @pytest.fixture

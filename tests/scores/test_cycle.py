@@ -7,14 +7,14 @@ the 10-item sheet on its own period.
 
 import pytest
 
-from models.appraisal import Rating, Scoresheet
-from models.db import db
-from models.errors import DutyError, ValidationError
-from models.score_review import feeding_sheets, sheet_detail
-from models.scoresheets import (approve, open_period, period_schemes, rate, sheet_id_for, sheet_raters,
+from duty_desk.models.appraisal.tables import Rating, Scoresheet
+from duty_desk.models.storage.db import db
+from duty_desk.models.errors import DutyError, ValidationError
+from duty_desk.models.appraisal.review import feeding_sheets, sheet_detail
+from duty_desk.models.appraisal.scoresheets import (approve, open_period, period_schemes, rate, sheet_id_for, sheet_raters,
                                 set_weights, submit_review, submit_self)
-from models.scoring import parse_raters, rater_weights
-from models.session import SYSTEM, PermissionDenied, acting_as
+from duty_desk.models.appraisal.scoring import parse_raters, rater_weights
+from duty_desk.models.accounts.session import SYSTEM, PermissionDenied, acting_as
 
 from .conftest import make_scheme
 
@@ -89,7 +89,7 @@ def test_a_kind_no_scheme_of_the_position_has_opens_nothing_for_it(duty_office):
 def test_one_scheme_keeps_the_position_s_own_period(duty_office):
     """A position whose one scheme is monthly but which is appraised quarterly (its own
     ``period``) gets no month sheet: the rule from before the cycles."""
-    from models.org import Position, PositionScheme
+    from duty_desk.models.organisation.org import Position, PositionScheme
 
     clerk = Position.get_by_id(duty_office.clerk_position)
     clerk.scheme = duty_office.default
@@ -100,7 +100,7 @@ def test_one_scheme_keeps_the_position_s_own_period(duty_office):
 
 
 def test_the_sheet_keeps_the_raters_it_opened_with(duty_office):
-    from models.org import Scheme
+    from duty_desk.models.organisation.org import Scheme
 
     opened("2026-07")
     Scheme.update(raters="self,supervisor,peer").where(Scheme.id == duty_office.monthly).execute()
@@ -151,7 +151,7 @@ def test_a_supervisor_appraisal_has_no_self_step(duty_office):
 def test_the_total_counts_only_the_sheet_s_raters(duty_office):
     """A self + supervisor scheme: 25/75 of the scheme's 20/60; a peer point that got in
     some other way (an old sheet's, a direct write) does not count."""
-    from models.org import Position, PositionScheme
+    from duty_desk.models.organisation.org import Position, PositionScheme
 
     both = make_scheme("two-raters", "quarter", "self,supervisor", 4)
     clerk = Position.get_by_id(duty_office.clerk_position)

@@ -8,16 +8,16 @@ import datetime as dt
 
 from textual.widgets import Input
 
-from models import log_entries
-from models.appraisal import Adjustment, Scoresheet
-from models.org import Rule
-from models.scoresheets import approve, open_period, rate, sheet_id_for, submit_review, submit_self
-from models.session import SYSTEM, acting_as
-from screens.score_dialogs import EvidenceDialog, ScoreDialog
-from screens.scores import ScoresScreen
-from screens.scoresheet import SheetScreen
+from duty_desk.models.logbook import entries as log_entries
+from duty_desk.models.appraisal.tables import Adjustment, Scoresheet
+from duty_desk.models.organisation.org import Rule
+from duty_desk.models.appraisal.scoresheets import approve, open_period, rate, sheet_id_for, submit_review, submit_self
+from duty_desk.models.accounts.session import SYSTEM, acting_as
+from duty_desk.screens.score_dialogs import EvidenceDialog, ScoreDialog
+from duty_desk.screens.scores import ScoresScreen
+from duty_desk.screens.scoresheet import SheetScreen
 from tests.helpers import screen_text, settle
-from tui.linetable import LineTable
+from duty_desk.tui.linetable import LineTable
 
 from .test_evidence import Calls, LogStandIn, StandInApp
 from .test_screen import open_row_of, until

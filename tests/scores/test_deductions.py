@@ -4,13 +4,13 @@ import datetime as dt
 
 import pytest
 
-from models import facts
-from models.appraisal import Adjustment
-from models.deductions import add_manual, add_rule, confirm, propose_for_period, reject
-from models.errors import DutyError, ValidationError
-from models.org import Position, Rule
-from models.scoresheets import open_period, sheet_id_for
-from models.session import SYSTEM, PermissionDenied, acting_as
+from duty_desk.models.appraisal import facts
+from duty_desk.models.appraisal.tables import Adjustment
+from duty_desk.models.appraisal.deductions import add_manual, add_rule, confirm, propose_for_period, reject
+from duty_desk.models.errors import DutyError, ValidationError
+from duty_desk.models.organisation.org import Position, Rule
+from duty_desk.models.appraisal.scoresheets import open_period, sheet_id_for
+from duty_desk.models.accounts.session import SYSTEM, PermissionDenied, acting_as
 
 from .conftest import at, detail_for, rate_all
 
@@ -116,7 +116,7 @@ def test_deciding_on_a_locked_sheet_is_refused(office, september):
     with acting_as(office.supervisor):
         confirm(proposal.id)
     rate_all(september, office.officer, 8)
-    from models.scoresheets import approve, submit_review, submit_self
+    from duty_desk.models.appraisal.scoresheets import approve, submit_review, submit_self
     with acting_as(office.officer):
         submit_self(september)
     rate_all(september, office.supervisor, 8)

@@ -10,19 +10,21 @@ from pathlib import Path
 import pytest
 from textual.widgets import Footer, Header, Static
 
-from models import facts, followups, log_entries
-from models.score_review import Evidence, evidence_for
-from models.session import acting_as
-from screens.log import LogScreen
-from screens.scoresheet import SheetScreen
+from duty_desk.models.appraisal import facts
+from duty_desk.models.logbook import followups
+from duty_desk.models.logbook import entries as log_entries
+from duty_desk.models.appraisal.review import Evidence, evidence_for
+from duty_desk.models.accounts.session import acting_as
+from duty_desk.screens.log import LogScreen
+from duty_desk.screens.scoresheet import SheetScreen
 from tests.helpers import screen_text, settle
-from tui import app as tui_app
-from tui.app import DutyApp
-from tui.base import DutyScreen
+from duty_desk.tui import app as tui_app
+from duty_desk.tui.app import DutyApp
+from duty_desk.tui.base import DutyScreen
 
 from .conftest import at
 from .test_screen import open_row_of, until
-from models import clock
+from duty_desk.models import clock
 
 
 def test_each_kind_of_evidence_points_at_its_screen(office):
@@ -136,7 +138,7 @@ async def test_enter_on_a_deduction_jumps_to_the_log_entry(office, september):
 
 
 async def test_enter_on_a_missed_patrol_opens_its_roster_day(office, september):
-    from screens.roster import RosterScreen
+    from duty_desk.screens.roster import RosterScreen
 
     facts.record(office.officer.id, "missed_patrol", at(3), "patrol", 31, "no round 02:00")
     app = DutyApp(actor=office.supervisor, start="scores")

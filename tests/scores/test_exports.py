@@ -6,11 +6,11 @@ import zipfile
 
 import openpyxl
 
-from models.org import Person
-from models.safe_text import csv_cell
-from models.score_export import form_html, form_text, results_csv, results_xlsx, xlsx_bytes
-from models.scoresheets import approve, submit_review, submit_self
-from models.session import SYSTEM, acting_as
+from duty_desk.models.organisation.org import Person
+from duty_desk.models.safe_text import csv_cell
+from duty_desk.models.appraisal.export import form_html, form_text, results_csv, results_xlsx, xlsx_bytes
+from duty_desk.models.appraisal.scoresheets import approve, submit_review, submit_self
+from duty_desk.models.accounts.session import SYSTEM, acting_as
 
 from .conftest import detail_for, rate_all
 
@@ -106,7 +106,7 @@ def test_the_printable_form_in_the_sheets_layout(office, september):
 
 
 def test_export_from_the_command_line(office, september, seeded_db, tmp_path, capsys, monkeypatch):
-    from tui.cli import main
+    from duty_desk.tui.cli import main
 
     monkeypatch.setenv("DUTY_DEV", "1")  # --as without a PIN: proof is tested in tests/accounts/test_cli_proof.py
     who = ["--as", office.supervisor.name]
@@ -128,9 +128,9 @@ def test_export_from_the_command_line(office, september, seeded_db, tmp_path, ca
 
 
 def test_the_demo_opens_the_last_quarter_in_every_state(demo_db):
-    from models.appraisal import STATES, Adjustment, Scoresheet
-    from models.org import Rule
-    from models.score_review import default_period, period_results
+    from duty_desk.models.appraisal.tables import STATES, Adjustment, Scoresheet
+    from duty_desk.models.organisation.org import Rule
+    from duty_desk.models.appraisal.review import default_period, period_results
 
     import datetime as dt
     period = default_period(dt.date(2026, 11, 20))

@@ -4,7 +4,7 @@ from rich.cells import cell_len
 from textual.app import App
 
 from tests.helpers import screen_text, settle
-from tui.linetable import Column, LineTable, fit
+from duty_desk.tui.linetable import Column, LineTable, fit
 
 NAMES = ["林晓东", "Li Na", "欧阳春花", "Zhang", "马志强"]
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from models.errors import ValidationError
-from models.scoring import (DEFAULT_BANDS, band_for, check_points, check_weights, clamp, criterion_score,
+from duty_desk.models.errors import ValidationError
+from duty_desk.models.appraisal.scoring import (DEFAULT_BANDS, band_for, check_points, check_weights, clamp, criterion_score,
                             round1, rule_points, total)
 
 W = {"self": 20, "supervisor": 60, "peer": 20}

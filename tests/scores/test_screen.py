@@ -4,14 +4,14 @@ import asyncio
 
 from textual.widgets import Input
 
-from models import facts
-from models.appraisal import Adjustment, Rating, Scoresheet
-from models.session import SYSTEM, acting_as
-from screens.score_dialogs import ScoreDialog
-from screens.scores import ScoresScreen
-from screens.scoresheet import SheetScreen
+from duty_desk.models.appraisal import facts
+from duty_desk.models.appraisal.tables import Adjustment, Rating, Scoresheet
+from duty_desk.models.accounts.session import SYSTEM, acting_as
+from duty_desk.screens.score_dialogs import ScoreDialog
+from duty_desk.screens.scores import ScoresScreen
+from duty_desk.screens.scoresheet import SheetScreen
 from tests.helpers import screen_text, settle
-from tui.linetable import LineTable
+from duty_desk.tui.linetable import LineTable
 
 from .conftest import at
 
@@ -107,7 +107,7 @@ async def test_self_then_supervisor_decide_and_approve(office, september, make_a
 
 async def test_a_locked_sheet_in_chinese_shows_its_band_and_parts(office, september, make_app):
     from .conftest import rate_all
-    from models.scoresheets import approve, submit_review, submit_self
+    from duty_desk.models.appraisal.scoresheets import approve, submit_review, submit_self
 
     rate_all(september, office.officer, 10)
     with acting_as(office.officer):

@@ -2,11 +2,11 @@
 
 import pytest
 
-from models.appraisal import Adjustment, Rating, Scoresheet, SheetEvent, SheetItem
-from models.errors import DutyError, ValidationError
-from models.scoresheets import (acknowledge, approve, open_period, rate, reopen, set_caps, set_weights,
+from duty_desk.models.appraisal.tables import Adjustment, Rating, Scoresheet, SheetEvent, SheetItem
+from duty_desk.models.errors import DutyError, ValidationError
+from duty_desk.models.appraisal.scoresheets import (acknowledge, approve, open_period, rate, reopen, set_caps, set_weights,
                                 submit_review, submit_self)
-from models.session import SYSTEM, PermissionDenied, acting_as
+from duty_desk.models.accounts.session import SYSTEM, PermissionDenied, acting_as
 
 from .conftest import detail_for, rate_all, results_for
 
@@ -135,7 +135,7 @@ def test_weights_that_do_not_add_up_are_refused_whole(office, september):
 
 
 def test_period_table_ranks_and_spreads(office, september):
-    from models.scoresheets import sheet_id_for
+    from duty_desk.models.appraisal.scoresheets import sheet_id_for
 
     rate_all(september, office.supervisor, 9)
     other = sheet_id_for("2026-09", office.peer.id)
@@ -162,8 +162,8 @@ def test_period_table_ranks_and_spreads(office, september):
 def test_approving_with_open_proposals_is_refused(office, september):
     import datetime as dt
 
-    from models import facts
-    from models.deductions import propose_for_sheet
+    from duty_desk.models.appraisal import facts
+    from duty_desk.models.appraisal.deductions import propose_for_sheet
 
     facts.record(office.officer.id, "missed_patrol", dt.datetime(2026, 9, 5, 3), "patrol", 7)
     with acting_as(office.supervisor):

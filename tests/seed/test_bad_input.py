@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from models.audit import AuditEvent
-from models.org import Department, Position
-from seed import loader
+from duty_desk.models.accounts.audit import AuditEvent
+from duty_desk.models.organisation.org import Department, Position
+from duty_desk.seed import loader
 
 
 def broken(tmp_path: Path, file: str, old: str, new: str) -> Path:

@@ -1,13 +1,13 @@
 """``duty seed``: what a load changed, --dry-run, --take-files, --summary, and a bad file."""
 
-from models import db as dbmod
-from models.org import Position
-from models.schema import open_database
-from models.session import SYSTEM, sign_in
-from models import positions
-from seed import loader
+from duty_desk.models.storage import db as dbmod
+from duty_desk.models.organisation.org import Position
+from duty_desk.models.storage.schema import open_database
+from duty_desk.models.accounts.session import SYSTEM, sign_in
+from duty_desk.models.organisation import positions
+from duty_desk.seed import loader
 from tests.seed.test_resync import copy_data, edit
-from tui.cli import main
+from duty_desk.tui.cli import main
 
 
 def run(capsys, *argv):

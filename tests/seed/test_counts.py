@@ -2,15 +2,15 @@
 
 import pytest
 
-from seed import loader
+from duty_desk.seed import loader
 
 DOCUMENTS = ("000", "001", "002", "003")
 
 
 @pytest.fixture(scope="module")
 def counted(_seeded_template, tmp_path_factory):
-    from models import db as dbmod
-    from models.schema import open_database
+    from duty_desk.models.storage import db as dbmod
+    from duty_desk.models.storage.schema import open_database
     import shutil
 
     path = tmp_path_factory.mktemp("counts") / "duty.db"

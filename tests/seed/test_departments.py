@@ -2,13 +2,13 @@
 
 import pytest
 
-from models import db as dbmod
-from models import schema
-from models.audit import missing
-from models.db import connect
-from models.org import Department, DepartmentItem, Person, Position
-from models.positions import list_positions
-from seed import loader
+from duty_desk.models.storage import db as dbmod
+from duty_desk.models.storage import schema
+from duty_desk.models.accounts.audit import missing
+from duty_desk.models.storage.db import connect
+from duty_desk.models.organisation.org import Department, DepartmentItem, Person, Position
+from duty_desk.models.organisation.positions import list_positions
+from duty_desk.seed import loader
 from tests.seed.test_resync import copy_data, edit
 
 

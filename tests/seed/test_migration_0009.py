@@ -2,11 +2,11 @@
 
 import json
 
-from models import db as dbmod
-from models import schema
-from models.db import connect
-from models.org import Person, Position, PositionItem, Rule
-from seed import loader
+from duty_desk.models.storage import db as dbmod
+from duty_desk.models.storage import schema
+from duty_desk.models.storage.db import connect
+from duty_desk.models.organisation.org import Person, Position, PositionItem, Rule
+from duty_desk.seed import loader
 
 
 def test_an_older_seeded_database_keeps_its_rows_and_is_adopted(tmp_path):
@@ -44,6 +44,6 @@ def test_an_older_seeded_database_keeps_its_rows_and_is_adopted(tmp_path):
     assert local.seeded is None and local.retired is None  # not the files': left alone
     old_line = PositionItem.get(PositionItem.text == "旧的一条")
     assert old_line.retired is not None
-    from models.audit import missing
+    from duty_desk.models.accounts.audit import missing
     assert missing(dbmod.db) == []
     dbmod.close()

@@ -7,13 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from models import deductions, facts, positions
-from models.appraisal import Adjustment
-from models.audit import AuditEvent
-from models.org import Department, Person, Position, PositionItem, Rule
-from models.scoresheets import open_period, sheet_id_for
-from models.session import SYSTEM, sign_in
-from seed import loader
+from duty_desk.models.appraisal import deductions
+from duty_desk.models.appraisal import facts
+from duty_desk.models.organisation import positions
+from duty_desk.models.appraisal.tables import Adjustment
+from duty_desk.models.accounts.audit import AuditEvent
+from duty_desk.models.organisation.org import Department, Person, Position, PositionItem, Rule
+from duty_desk.models.appraisal.scoresheets import open_period, sheet_id_for
+from duty_desk.models.accounts.session import SYSTEM, sign_in
+from duty_desk.seed import loader
 
 ACCOUNTANT = "001-timber-yard-accountant"
 ABSENT_RULE = '''  [[positions.rules]]

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from models import db as dbmod
-from models.org import BASES, EVERY, Criterion, Position, PositionScheme, Rule, Scheme
-from models.patrols import PatrolRule, set_rule
-from models.session import SYSTEM, sign_in
-from seed import loader
+from duty_desk.models.storage import db as dbmod
+from duty_desk.models.organisation.org import BASES, EVERY, Criterion, Position, PositionScheme, Rule, Scheme
+from duty_desk.models.logbook.patrols import PatrolRule, set_rule
+from duty_desk.models.accounts.session import SYSTEM, sign_in
+from duty_desk.seed import loader
 from tests.seed.test_resync import copy_data, edit
 
 CLEAN = Path(loader.__file__).resolve().parents[2] / "shared" / "seeds" / "clean"

@@ -6,8 +6,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from models.org import Person
-from models.session import Actor, sign_in
+from duty_desk.models.organisation.org import Person
+from duty_desk.models.accounts.session import Actor, sign_in
 
 
 def _person(name: str, role: str) -> Actor:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from models import log_entries
-from models.session import acting_as
+from duty_desk.models.logbook import entries as log_entries
+from duty_desk.models.accounts.session import acting_as
 from tests.helpers import screen_text, settle, wait_until
 
 

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from models import facts, log_entries
-from models.db import db
-from models.log_chain import stamp
-from models.patrols import PatrolRule
-from models.session import SYSTEM, acting_as
-from screens.log import LogScreen
+from duty_desk.models.appraisal import facts
+from duty_desk.models.logbook import entries as log_entries
+from duty_desk.models.storage.db import db
+from duty_desk.models.logbook.chain import stamp
+from duty_desk.models.logbook.patrols import PatrolRule
+from duty_desk.models.accounts.session import SYSTEM, acting_as
+from duty_desk.screens.log import LogScreen
 from tests.helpers import screen_text, settle, wait_until
 from tests.scores.conftest import at, office, september  # noqa: F401  (fixtures)
 from tests.scores.test_screen import open_row_of
-from tui.linetable import LineTable
+from duty_desk.tui.linetable import LineTable
 
 DUE = dt.datetime(2026, 9, 3, 2, 0)
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from models.org import Person
-from models.session import Actor
-from screens.handover import HandoverScreen
-from screens.scoresheet import SheetScreen
+from duty_desk.models.organisation.org import Person
+from duty_desk.models.accounts.session import Actor
+from duty_desk.screens.handover import HandoverScreen
+from duty_desk.screens.scoresheet import SheetScreen
 from tests.helpers import screen_text, settle, wait_until
-from tui.footer import DeskFooter
+from duty_desk.tui.footer import DeskFooter
 
 PALETTE = {"en": "^p palette", "zh_CN": "^p 命令面板"}
 WORKSPACES = ("roster", "log", "scores", "positions", "staff", "audit")

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from models.org import Person
-from models.session import Actor, role_allows
-from screens.handover import HandoverScreen
-from screens.scoresheet import SheetScreen
+from duty_desk.models.organisation.org import Person
+from duty_desk.models.accounts.session import Actor, role_allows
+from duty_desk.screens.handover import HandoverScreen
+from duty_desk.screens.scoresheet import SheetScreen
 from tests.helpers import settle, wait_until
 
 NEEDS = {  # binding id → the permission its action needs
@@ -90,9 +90,9 @@ async def test_every_key_in_a_footer_is_allowed_for_the_role(demo_db, make_app, 
 
 
 async def test_a_hidden_key_says_who_may_and_help_lists_it(desk, make_app):
-    from models import log_entries
-    from models.log_query import unacknowledged_emergencies
-    from models.session import acting_as
+    from duty_desk.models.logbook import entries as log_entries
+    from duty_desk.models.logbook.query import unacknowledged_emergencies
+    from duty_desk.models.accounts.session import acting_as
     from tests.helpers import screen_text
 
     with acting_as(desk.officer):

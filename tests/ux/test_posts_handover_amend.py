@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from textual.widgets import Input, Markdown
 
-from models import handover, log_entries
-from models.logbook import LogEntry
-from models.session import acting_as
-from screens.handover import HandoverScreen
-from screens.log import LogScreen
-from screens.log_quick import QuickEntry
+from duty_desk.models.logbook import handover
+from duty_desk.models.logbook import entries as log_entries
+from duty_desk.models.logbook.tables import LogEntry
+from duty_desk.models.accounts.session import acting_as
+from duty_desk.screens.handover import HandoverScreen
+from duty_desk.screens.log import LogScreen
+from duty_desk.screens.log_quick import QuickEntry
 from tests.helpers import screen_text, settle, wait_until
 from tests.ux.keys import burst
-from tui.ask import Ask
+from duty_desk.tui.ask import Ask
 
 
 async def test_a_post_never_used_is_asked_about_once(desk, make_app):

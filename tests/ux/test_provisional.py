@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from models.appraisal import Scoresheet
-from models.scoresheets import sheet_id_for
-from models.session import SYSTEM, acting_as
-from screens.scores import ScoresScreen
+from duty_desk.models.appraisal.tables import Scoresheet
+from duty_desk.models.appraisal.scoresheets import sheet_id_for
+from duty_desk.models.accounts.session import SYSTEM, acting_as
+from duty_desk.screens.scores import ScoresScreen
 from tests.helpers import screen_text, settle
 from tests.scores.conftest import office, rate_all, september  # noqa: F401  (fixtures)
 

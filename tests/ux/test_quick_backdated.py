@@ -7,12 +7,13 @@ import datetime as dt
 
 from textual.widgets import Input, Static
 
-from models import log_entries, log_query
-from models.logbook import LogEntry
-from models.quick_entry import parse
-from models.session import acting_as
-from screens.log import LogScreen
-from screens.log_quick import QuickEntry
+from duty_desk.models.logbook import entries as log_entries
+from duty_desk.models.logbook import query as log_query
+from duty_desk.models.logbook.tables import LogEntry
+from duty_desk.models.logbook.quick_entry import parse
+from duty_desk.models.accounts.session import acting_as
+from duty_desk.screens.log import LogScreen
+from duty_desk.screens.log_quick import QuickEntry
 from tests.helpers import screen_text, settle, wait_until
 from tests.ux.keys import burst
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
-from screens.log_quick import QuickEntry
+from duty_desk.screens.log_quick import QuickEntry
 from tests.helpers import screen_text, settle, wait_until
 from tests.ux.keys import burst
-from tui.ask import Ask
+from duty_desk.tui.ask import Ask
 
 
 async def test_ctrl_q_with_unsaved_text_asks_and_keeps_it(desk, make_app):

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from models import facts
-from models.appraisal import Adjustment, Scoresheet
-from models.scoresheets import submit_review, submit_self
-from models.session import acting_as
-from screens.scoresheet import SheetScreen
+from duty_desk.models.appraisal import facts
+from duty_desk.models.appraisal.tables import Adjustment, Scoresheet
+from duty_desk.models.appraisal.scoresheets import submit_review, submit_self
+from duty_desk.models.accounts.session import acting_as
+from duty_desk.screens.scoresheet import SheetScreen
 from tests.helpers import screen_text, settle, wait_until
 from tests.scores.conftest import office, rate_all, september  # noqa: F401  (fixtures)
-from tui.ask import Ask
-from tui.linetable import LineTable
+from duty_desk.tui.ask import Ask
+from duty_desk.tui.linetable import LineTable
 
 CODES = ("missed_patrol", "absent_from_post", "missed_patrol")
 

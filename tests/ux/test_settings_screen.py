@@ -10,9 +10,9 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input
 
-from models import roster
-from models.audit import AuditEvent
-from screens.settings import ChoiceDialog, SettingsScreen
+from duty_desk.models.roster import duties as roster
+from duty_desk.models.accounts.audit import AuditEvent
+from duty_desk.screens.settings import ChoiceDialog, SettingsScreen
 from tests.helpers import screen_text, settle, wait_until
 
 

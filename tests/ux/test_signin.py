@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input
 
-from models import accounts
-from models.accounts import Credential
-from models.audit import recorded_as
-from models.session import SYSTEM, acting_as, current_actor
-from screens.lock import LockScreen
-from screens.signin import SignInScreen
+from duty_desk.models.accounts import credentials as accounts
+from duty_desk.models.accounts.credentials import Credential
+from duty_desk.models.accounts.audit import recorded_as
+from duty_desk.models.accounts.session import SYSTEM, acting_as, current_actor
+from duty_desk.screens.lock import LockScreen
+from duty_desk.screens.signin import SignInScreen
 from tests.helpers import screen_text, settle
-from tui.app import DutyApp
+from duty_desk.tui.app import DutyApp
 
 
 @pytest.fixture

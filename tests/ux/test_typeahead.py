@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
-from models import log_entries
-from models.log_query import unacknowledged_emergencies
-from models.logbook import LogEntry
-from models.session import acting_as
-from screens.log import LogScreen
-from screens.log_quick import QuickEntry
+from duty_desk.models.logbook import entries as log_entries
+from duty_desk.models.logbook.query import unacknowledged_emergencies
+from duty_desk.models.logbook.tables import LogEntry
+from duty_desk.models.accounts.session import acting_as
+from duty_desk.screens.log import LogScreen
+from duty_desk.screens.log_quick import QuickEntry
 from tests.helpers import screen_text, settle, wait_until
 from tests.ux.keys import burst
 

@@ -1,0 +1,1 @@
+"""Accounts and audit: who is signed in, PINs, API tokens, and the audit trail."""

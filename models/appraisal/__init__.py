@@ -1,0 +1,1 @@
+"""Appraisal: periods, scoresheets, scoring, the rules at work, deductions and review."""

@@ -1,0 +1,1 @@
+"""The duty log: the append-only logbook, quick entry, search, follow-ups, patrols and handover."""

@@ -1,0 +1,1 @@
+"""The organisation: departments, positions, their duties, standards and point rules."""

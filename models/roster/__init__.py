@@ -1,0 +1,1 @@
+"""The duty roster: posts, shifts, duties, rotations, swaps, check-in and coverage."""

@@ -1,0 +1,1 @@
+"""Storage: the database and its connection, the schema's numbered migrations, backups and checks."""
