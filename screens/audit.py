@@ -15,8 +15,9 @@ from textual.widgets import DataTable, Header, Input, Select, Static
 
 from duty_desk.models.accounts import audit
 from duty_desk.models.accounts.audit import ACTION_NAMES, Event
+from duty_desk.models.accounts.session import PermissionDenied
 from duty_desk.tui.footer import DeskFooter
-from duty_desk.tui.base import DutyModal, DutyScreen
+from duty_desk.tui.base import DutyModal, DutyScreen, refusal
 from duty_desk.tui.i18n import N_, _, error_text
 from duty_desk.tui.text import plain
 
@@ -80,6 +81,8 @@ class AuditScreen(DutyScreen):
 
     def refused(self, error: BaseException) -> None:
         self.query_one(DataTable).clear()
+        if isinstance(error, PermissionDenied):
+            error = refusal("audit.read")  # says who may read the audit trail
         self.query_one("#audit-status", Static).update(plain(error_text(error)))
 
     @on(Input.Changed, "#audit-text")

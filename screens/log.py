@@ -30,6 +30,7 @@ from duty_desk.tui.footer import DeskFooter
 from duty_desk.tui.base import DutyScreen
 from duty_desk.tui.i18n import N_, _, error_text, ngettext, pick
 from duty_desk.tui.inputs import LineInput
+from duty_desk.tui.labels import post_name, shift_label
 from duty_desk.tui.text import plain
 from duty_desk.tui.logview import PAGE, LogView, read_pages_around
 
@@ -314,8 +315,8 @@ class LogScreen(DutyScreen):
         text.append(f"#{row.seq} ", style="bold")
         if row.amends_seq:  # on the first line: the detail shows two lines, the notes may not fit
             text.append(_("corrects #{seq}").format(seq=row.amends_seq) + " · ", style="bold")
-        text.append(plain(f"{row.at:%Y-%m-%d %H:%M} · {pick(row.category_zh, row.category_en)} · {row.post} · "
-                          f"{row.author} · {row.shift}"))
+        text.append(plain(f"{row.at:%Y-%m-%d %H:%M} · {pick(row.category_zh, row.category_en)} · "
+                          f"{post_name(row.post)} · {row.author} · {shift_label(row.shift)}"))
         if row.severity == "emergency":
             text.append("  " + (_("acknowledged") if row.acknowledged else _("EMERGENCY, not acknowledged")),
                         style="bold")

@@ -14,7 +14,8 @@ from typing import Any, Callable
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
+from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import Input, Label, Static
 
@@ -98,7 +99,7 @@ class IncidentDialog(DutyModal):
     line of what happened. Enter moves on; Enter on the last line records."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="incident-cancel")]
-    FIELDS = ("person", "rule", "amount", "text")
+    FIELDS = ("person", "rule", "amount", "text", "at")
 
     def __init__(self, name: str = ""):
         super().__init__()
@@ -112,7 +113,8 @@ class IncidentDialog(DutyModal):
             yield Label(_("Person (a name)"))
             yield Input(value=self.initial_name, id="form-person", select_on_focus=False)
             yield Label("", id="form-person-error", classes="error")
-            yield Static("", id="incident-rules")
+            with VerticalScroll(id="incident-rules-box"):
+                yield Static("", id="incident-rules")
             yield Label(_("Rule (its number)"))
             yield Input(id="form-rule", select_on_focus=False)
             yield Label("", id="form-rule-error", classes="error")
@@ -122,6 +124,9 @@ class IncidentDialog(DutyModal):
             yield Label(_("What happened"))
             yield Input(id="form-text", select_on_focus=False)
             yield Label("", id="form-text-error", classes="error")
+            yield Label(_("When (empty: now; 14:05 or 11-19 14:05)"))
+            yield Input(id="form-at", select_on_focus=False)
+            yield Label("", id="form-at-error", classes="error")
             yield Label("", id="form-error", classes="error")
 
     def on_mount(self) -> None:
@@ -145,26 +150,28 @@ class IncidentDialog(DutyModal):
         return self.subject.rules[int(text) - 1]
 
     def _rules_text(self) -> Text:
-        from duty_desk.models.appraisal.rules import RuleRef
-
+        """The person's rules, one line each: its number, its words cut to the room left by
+        its points (CJK characters are two cells wide), the grades or target it asks for."""
         out = Text()
         if self.subject is None:
             return out
         out.append(plain(f"{self.subject.name} · {self.subject.position}\n", style="bold"))
-        for n, rule in enumerate(self.subject.rules, 1):
-            r: RuleRef = rule
+        room = max(self.query_one("#incident-rules").size.width, 40) - 1
+        for n, r in enumerate(self.subject.rules, 1):
             sign = "+" if r.kind == "bonus" else "−"
-            out.append(f"{n:>2} ", style="bold")
-            out.append(plain(r.fact[:40]))
-            out.append(f"  {sign}{r.points:g}/{r.unit}", style="dim")
+            tail = f"  {sign}{r.points:g}/{r.unit}"
             if r.basis == "graded":
-                out.append(" " + _("grades") + " " + "/".join(f"{g:g}" for g in r.grades), style="dim")
+                tail += " " + _("grades") + " " + "/".join(f"{g:g}" for g in r.grades)
             elif r.basis == "measured":
                 target = "—" if r.target is None else f"{r.target:g}"
-                out.append(" " + _("target {target} (local choice)").format(target=target), style="dim")
+                tail += " " + _("target {target} (local choice)").format(target=target)
             if r.fine:
-                out.append(" " + _("fine ¥{fine}").format(fine=f"{r.fine:g}"), style="dim")
-            out.append("\n")
+                tail += " " + _("fine ¥{fine}").format(fine=f"{r.fine:g}")
+            words = plain(r.fact)
+            words.truncate(max(room - 3 - cell_len(tail), 8), overflow="ellipsis")
+            out.append(f"{n:>2} ", style="bold")
+            out.append(words)
+            out.append(tail + "\n", style="dim")
         return out
 
     def _asks(self, rule) -> str:
@@ -205,7 +212,7 @@ class IncidentDialog(DutyModal):
             self.query_one(nxt, Input).focus()
         elif field == "amount":
             self.query_one("#form-text", Input).focus()
-        else:
+        else:  # the text or the moment: record (the moment is seldom typed)
             self.submit()
 
     def _find_person(self) -> None:
@@ -242,8 +249,10 @@ class IncidentDialog(DutyModal):
             return
         amount = self.query_one("#form-amount", Input).value
         text = self.query_one("#form-text", Input).value
+        kwargs_at = self.query_one("#form-at", Input).value
         extra = {"graded": "grade", "measured": "value", "late": "days"}.get(rule.basis)
         kwargs = {extra: amount} if extra else {}
+        kwargs["at"] = kwargs_at
         self._clear()
         self.busy = True
         self.fetch(partial(rules.record_about, **kwargs), self.subject.person_id, rule.id, text,
@@ -256,7 +265,7 @@ class IncidentDialog(DutyModal):
     def _failed(self, error: BaseException) -> None:
         self.busy = False
         field = getattr(error, "field", None) if isinstance(error, DutyError) else None
-        field = {"grade": "amount", "value": "amount", "days": "amount", "at": None}.get(field, field)
+        field = {"grade": "amount", "value": "amount", "days": "amount"}.get(field, field)
         self._show(field or "", error_text(error))
         if field in self.FIELDS:
             self.query_one(f"#form-{field}", Input).focus()

@@ -27,9 +27,9 @@ from duty_desk.models.roster import duties as roster
 from duty_desk.models.errors import DutyError
 from duty_desk.models.safe_text import printable
 from duty_desk.models.roster.week import WeekView, week
-from duty_desk.models.accounts.session import PermissionDenied, current_actor, require
+from duty_desk.models.accounts.session import PERMISSIONS, ROLE_NAMES, current_actor
 from duty_desk.tui.footer import DeskFooter
-from duty_desk.tui.base import DutyScreen
+from duty_desk.tui.base import DutyScreen, refusal
 from duty_desk.tui.i18n import N_, _, error_text, ngettext, pick
 from duty_desk.tui.text import cell_pad, plain
 
@@ -389,10 +389,9 @@ class RosterScreen(DutyScreen):
         needed = NEEDS.get(action)
         if needed is None:
             return True
-        try:
-            require(needed)
-        except PermissionDenied as err:
-            self.show_error(err)
+        actor = current_actor()
+        if actor is None or not actor.can(needed):
+            self.show_error(refusal(needed))  # says who may, before any dialog is filled in
             return False
         return True
 
@@ -412,15 +411,24 @@ class RosterScreen(DutyScreen):
         return (f"{pick(shift.name_zh, shift.name_en)} {_(WEEKDAYS[day.weekday()])} {day:%m-%d} · "
                 f"{pick(self.view.post.name_zh, self.view.post.name_en)}")
 
-    def with_duty(self, title: str, then, prefer_mine: bool = False) -> None:
-        """Run *then(duty)* on the cell's one duty, or the one picked from several."""
+    def with_duty(self, title: str, then, only_mine: bool = False) -> None:
+        """Run *then(duty)* on the cell's one duty, or the one picked from several.
+
+        *only_mine*: only the signed-in person's own duties are offered (a swap gives away one's
+        own duty; who may arrange anyone's is said at once, before a dialog is filled in)."""
         here = self.current()
         if here is None:
             return
         duties = self.view.cell(*[here[0], here[1].id])
-        if prefer_mine and current_actor() is not None:
-            mine = [d for d in duties if d.person_id == current_actor().id]
-            duties = mine or duties
+        if only_mine:
+            actor = current_actor()
+            duties = [d for d in duties if actor is not None and d.person_id == actor.id]
+            if not duties:
+                self.show_error(DutyError(
+                    N_("You are not on this shift: put the cursor on one of your own duties to offer it "
+                       "for a swap. Only the {role} arranges other people's duties."),
+                    role=_(ROLE_NAMES[PERMISSIONS["roster.edit"]])))
+                return
         if not duties:
             self.notify(_("Nobody is on this shift here."), severity="warning")
         elif len(duties) == 1:
@@ -483,7 +491,8 @@ class RosterScreen(DutyScreen):
         def ask(d):
             self.app.push_screen(SwapDialog(d), lambda sid: sid and self.changed(
                 _("Swap asked: the colleague accepts it, then a shift lead approves."))())
-        self.with_duty(_("Swap whose duty?"), ask, prefer_mine=True)
+        actor = current_actor()
+        self.with_duty(_("Swap whose duty?"), ask, only_mine=not (actor and actor.can("roster.edit")))
 
     def action_swaps(self) -> None:
         self.app.push_screen(SwapsDialog(), lambda changed: changed and self.load())

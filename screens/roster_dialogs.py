@@ -45,7 +45,10 @@ def duty_label(d: roster.Duty) -> str:
 # ── forms ──────────────────────────────────────────────────────────────────────────────
 
 class FormModal(DutyModal):
-    """Inputs with a message line under each; Enter or ctrl+s saves, Escape cancels.
+    """Inputs with a message line under each; Escape cancels.
+
+    Enter moves to the next field and saves on the last, as the log's forms do (a practised
+    hand types a whole form with Enter between fields); ctrl+s saves from any field.
 
     ``FIELDS`` holds (name, label msgid, placeholder msgid); ``work(values)`` runs on a
     thread and may raise a ``DutyError`` whose ``field`` names the input to show it at.
@@ -77,7 +80,7 @@ class FormModal(DutyModal):
                 yield Label("", id=f"error-{name}", classes="error field-error")
             yield from self.extra()
             yield Label("", id="error-form", classes="error")
-            yield Static(_("Enter saves · Escape cancels"), classes="hint")
+            yield Static(_("Enter: next field, on the last saves · ctrl+s saves · Escape cancels"), classes="hint")
 
     def extra(self) -> ComposeResult:
         return iter(())
@@ -89,7 +92,12 @@ class FormModal(DutyModal):
         return self.query_one(f"#field-{name}", Input).value
 
     @on(Input.Submitted)
-    def submitted(self) -> None:
+    def submitted(self, event: Input.Submitted) -> None:
+        inputs = list(self.query(Input))
+        position = inputs.index(event.input) if event.input in inputs else len(inputs) - 1
+        if position < len(inputs) - 1:
+            inputs[position + 1].focus()
+            return
         self.action_submit()
 
     def action_cancel(self) -> None:
@@ -236,13 +244,45 @@ class SwapDialog(FormModal):
         ("reason", N_("Reason"), ""),
     ]
 
+    EXCHANGE_DAYS = 14  # the colleague's duties offered in exchange: this many days either side
+
     def __init__(self, duty: roster.Duty):
         super().__init__({}, duty_label(duty))
         self.duty = duty
+        self.colleague_id: int | None = None
+        self.reason = ""
 
     def work(self, values):
+        """Find the colleague; their coming duties near mine are offered next, to take in exchange."""
         colleague = roster.find_person(values["colleague"], "colleague")
-        return swaps.request_swap(self.duty.assignment_id, colleague, reason=values["reason"])
+        if colleague == self.duty.person_id:
+            raise ValidationError(N_("A swap needs a colleague, not yourself."), field="colleague")
+        span = dt.timedelta(days=self.EXCHANGE_DAYS)
+        now = desk_clock.now()
+        theirs = [d for d in roster.duties_between(self.duty.day - span, self.duty.day + span, person_id=colleague)
+                  if d.starts_at > now]
+        if not theirs:
+            return swaps.request_swap(self.duty.assignment_id, colleague, reason=values["reason"])
+        return colleague, values["reason"], theirs
+
+    def done(self, result) -> None:
+        if not isinstance(result, tuple):
+            self.dismiss(result)
+            return
+        self.colleague_id, self.reason, theirs = result
+        name = theirs[0].person_name
+        self.app.push_screen(
+            ChooseDuty(_("Take one of {name}'s duties in exchange?").format(name=name), theirs,
+                       none_label=_("No exchange: {name} takes mine").format(name=name)),
+            self.exchange_chosen)
+
+    def exchange_chosen(self, theirs) -> None:
+        if theirs is None:  # Escape: back to the form, nothing asked yet
+            self.query_one("#field-colleague", Input).focus()
+            return
+        exchange = None if theirs == ChooseDuty.NONE else theirs.assignment_id
+        self.fetch(swaps.request_swap, self.duty.assignment_id, self.colleague_id, exchange, self.reason,
+                   then=self.dismiss, on_error=self.failed)
 
 
 class ExportDialog(FormModal):
@@ -351,26 +391,36 @@ class PersonPicker(DutyModal):
 
 
 class ChooseDuty(DutyModal):
-    """Pick one of the duties of a cell."""
+    """Pick one of the duties of a cell (or, given *none_label*, none of them: ``ChooseDuty.NONE``)."""
 
+    NONE = "none"
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="roster-choose-cancel")]
 
-    def __init__(self, title: str, duties: list[roster.Duty]):
+    def __init__(self, title: str, duties: list[roster.Duty], none_label: str = ""):
         super().__init__()
         self.title_text = title
         self.duties = duties
+        self.none_label = none_label
 
     def compose(self) -> ComposeResult:
+        options = [Option(plain(self.none_label), id=self.NONE)] if self.none_label else []
+        options += [Option(plain(duty_label(d)), id=str(d.assignment_id)) for d in self.duties]
         with Vertical(classes="roster-picker"):
             yield Static(plain(self.title_text), classes="dialog-title")
-            yield OptionList(*[Option(plain(duty_label(d)), id=str(d.assignment_id)) for d in self.duties],
-                             id="choose-list")
+            yield OptionList(*options, id="choose-list")
+            yield Static(_("Enter picks · Escape cancels"), classes="hint")
 
     def on_mount(self) -> None:
-        self.query_one(OptionList).focus()
+        olist = self.query_one(OptionList)
+        olist.focus()
+        if olist.option_count:
+            olist.highlighted = 0  # Enter picks the first at once
 
     @on(OptionList.OptionSelected)
     def selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id == self.NONE:
+            self.dismiss(self.NONE)
+            return
         self.dismiss(next(d for d in self.duties if str(d.assignment_id) == event.option.id))
 
     def action_cancel(self) -> None:

@@ -10,8 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Header, Input, Label, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Header, Input, Label, Static
 
 from duty_desk.models.accounts import credentials as accounts
 from duty_desk.models.accounts.credentials import StaffRow
@@ -19,7 +18,24 @@ from duty_desk.models.accounts.session import ROLE_NAMES
 from duty_desk.tui.footer import DeskFooter
 from duty_desk.tui.base import DutyScreen
 from duty_desk.tui.i18n import _, error_text, pick
-from duty_desk.tui.text import cell_pad, plain
+from duty_desk.tui.linetable import Column, LineTable, Row
+from duty_desk.tui.text import plain
+
+
+class PeopleList(LineTable):
+    """The names to choose from. Only the lines on screen are drawn, so a key typed in the
+    name field costs the same for ten staff or four thousand (an OptionList measured every
+    option it held on every key)."""
+
+    BINDINGS = [Binding("enter", "select", "Open", show=False, id="linetable-open")]
+
+    def on_click(self, event) -> None:  # one click chooses, as in a list of options
+        offset = event.get_content_offset(self)
+        if offset is not None:
+            index = int(self.scroll_offset.y) + offset.y
+            if 0 <= index < len(self.rows):
+                self.move_cursor(index)
+                self.action_select()
 
 
 class SignInScreen(DutyScreen):
@@ -34,6 +50,9 @@ class SignInScreen(DutyScreen):
         self.chosen: StaffRow | None = None
         self.first_run = False
         self.busy = False
+        self._rows: list[Row] = []  # one per person, made once per load: a key only picks among them
+        self._found: dict[str, list[int]] = {}  # text typed → indexes of the people it matches
+        self._last = ""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -44,7 +63,8 @@ class SignInScreen(DutyScreen):
             yield Input(placeholder=_("Type part of your name…"), id="signin-name", select_on_focus=False,
                         compact=True)
             yield Label("", id="signin-name-error", classes="error")
-            yield OptionList(id="signin-people")
+            yield PeopleList([Column("name", "", 16), Column("role", "", 16), Column("position", "", 8, flex=True)],
+                             show_header=False, id="signin-people")
             yield Label(_("PIN"), id="signin-pin-label")
             yield Input(placeholder=_("Your PIN, then Enter"), password=True, id="signin-pin", compact=True)
             yield Label(_("PIN again"), id="signin-repeat-label")
@@ -73,6 +93,9 @@ class SignInScreen(DutyScreen):
     def _show_state(self, state) -> None:
         first_run, people, demo_pin = state
         self.first_run, self.people = first_run, people
+        self._rows = [Row(row.id, (row.name, (_(ROLE_NAMES.get(row.role, row.role)), "dim"),
+                                   (pick(row.position_zh, row.position_en), "italic"))) for row in people]
+        self._found, self._last = {}, ""
         title = self.query_one("#signin-title", Static)
         hint = self.query_one("#signin-hint", Static)
         for widget_id in ("#signin-repeat", "#signin-repeat-label"):
@@ -94,31 +117,27 @@ class SignInScreen(DutyScreen):
 
     # -- the list of names -------------------------------------------------------------------
 
-    # The list shows the first matches only: a person types part of a name, and a thousand
-    # options would cost a keystroke a tenth of a second to lay out.
-    LIST_LIMIT = 40
+    def matching(self, text: str) -> list[int]:
+        """Indexes of the people *text* matches. A key that extends the text only narrows the
+        last matches, and text typed before (backspace) is looked up, not searched again."""
+        key = text.lower()
+        found = self._found.get(key)
+        if found is None:
+            last = self._found.get(self._last)
+            pool = last if last is not None and key.startswith(self._last) else range(len(self.people))
+            found = [i for i in pool if self.people[i].matches(text)]
+            if len(self._found) > 64:
+                self._found.clear()
+            self._found[key] = found
+        self._last = key
+        return found
 
     def refill(self) -> None:
         text = self.query_one("#signin-name", Input).value
-        olist = self.query_one("#signin-people", OptionList)
-        width = max(30, self.size.width - 8)
-        matching = [row for row in self.people if not text or row.matches(text)]
-        options = []
-        for row in matching[:self.LIST_LIMIT]:
-            line = plain(cell_pad(row.name, 16))
-            line.append(cell_pad(_(ROLE_NAMES.get(row.role, row.role)), 16), style="dim")
-            line.append(plain(cell_pad(pick(row.position_zh, row.position_en), max(8, width - 32)), style="italic"))
-            options.append(Option(line, id=str(row.id)))
-        if len(matching) > self.LIST_LIMIT:
-            more = _("… and {count} more: type more of the name.").format(count=len(matching) - self.LIST_LIMIT)
-            options.append(Option(plain(more, style="italic"), disabled=True))
-        if not matching:
-            options.append(Option(plain(_("Nobody matches “{text}”.").format(text=text), style="italic"),
-                                  disabled=True))
-        olist.clear_options()
-        olist.add_options(options)  # one layout for the whole list, not one per name
-        if matching:
-            olist.highlighted = 0
+        table = self.query_one("#signin-people", PeopleList)
+        rows = self._rows
+        table.placeholder = _("Nobody matches “{text}”.").format(text=text)
+        table.show_rows([rows[i] for i in self.matching(text)] if text.strip() else rows)
 
     @on(Input.Changed, "#signin-name")
     def name_changed(self) -> None:
@@ -128,12 +147,9 @@ class SignInScreen(DutyScreen):
 
     def on_key(self, event) -> None:
         name = self.query_one("#signin-name", Input)
-        olist = self.query_one("#signin-people", OptionList)
         if self.focused is name and not self.first_run and event.key in ("down", "up"):
-            if olist.option_count:
-                current = olist.highlighted or 0
-                step = 1 if event.key == "down" else -1
-                olist.highlighted = max(0, min(olist.option_count - 1, current + step))
+            table = self.query_one("#signin-people", PeopleList)
+            table.move_cursor(table.cursor_row + (1 if event.key == "down" else -1))
             event.stop()
 
     @on(Input.Submitted, "#signin-name")
@@ -145,15 +161,15 @@ class SignInScreen(DutyScreen):
             # an empty name matches everybody: Enter must not pick whoever is listed first
             self._error(_("Type part of your name first."), field="name")
             return
-        olist = self.query_one("#signin-people", OptionList)
-        if olist.highlighted is None or olist.get_option_at_index(olist.highlighted).disabled:
+        table = self.query_one("#signin-people", PeopleList)
+        if table.cursor_key is None:
             self._error(_("Choose your name from the list."), field="name")
             return
-        self._choose(int(olist.get_option_at_index(olist.highlighted).id))
+        self._choose(table.cursor_key)
 
-    @on(OptionList.OptionSelected, "#signin-people")
-    def person_selected(self, event: OptionList.OptionSelected) -> None:
-        self._choose(int(event.option.id))
+    @on(LineTable.RowSelected, "#signin-people")
+    def person_selected(self, event: LineTable.RowSelected) -> None:
+        self._choose(event.key)
 
     def _choose(self, person_id: int) -> None:
         self.chosen = next((p for p in self.people if p.id == person_id), None)

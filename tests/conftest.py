@@ -40,10 +40,23 @@ def _desk_clock():
     clock.start_at(TEST_NOW)
 
 
+# Set (by .ci/with-postgres): the database fixtures below are databases on that PostgreSQL
+# server instead of SQLite files, for the tests that run on both (see README, PostgreSQL).
+PG = os.environ.get("DUTY_TEST_PG")
+
+
 @pytest.fixture(scope="session")
 def _seeded_template(tmp_path_factory) -> Path:
     from duty_desk.seed import loader
 
+    if PG:
+        from tests.pg import server
+
+        address = server.create()
+        open_database(address)
+        loader.load()
+        dbmod.close()
+        return address
     path = tmp_path_factory.mktemp("template") / "seeded.db"
     open_database(path)
     loader.load()
@@ -56,6 +69,14 @@ def _seeded_template(tmp_path_factory) -> Path:
 def _demo_template(tmp_path_factory) -> Path:
     from duty_desk.seed import demo
 
+    if PG:
+        from tests.pg import server
+
+        address = server.create()
+        open_database(address)
+        demo.build(people=30, days=28, today=TEST_NOW.date())
+        dbmod.close()
+        return address
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     open_database(path)
     demo.build(people=30, days=28, today=TEST_NOW.date())
@@ -65,20 +86,38 @@ def _demo_template(tmp_path_factory) -> Path:
 
 
 def _copy(template: Path, tmp_path: Path) -> Path:
+    if PG:
+        from tests.pg import server
+
+        address = server.create(server.name_of(template))
+        open_database(address)
+        return address
     path = tmp_path / "duty.db"
     shutil.copy(template, path)
     open_database(path)
     return path
 
 
+def _drop(path) -> None:
+    if PG:
+        from tests.pg import server
+
+        server.drop(path)
+
+
 @pytest.fixture
 def empty_db(tmp_path) -> Path:
     """A new database with the schema and nothing else."""
     path = tmp_path / "duty.db"
+    if PG:
+        from tests.pg import server
+
+        path = server.create()
     open_database(path)
     yield path
     sign_in(None)
     dbmod.close()
+    _drop(path)
 
 
 @pytest.fixture
@@ -88,6 +127,7 @@ def seeded_db(_seeded_template, tmp_path) -> Path:
     yield path
     sign_in(None)
     dbmod.close()
+    _drop(path)
 
 
 @pytest.fixture
@@ -97,6 +137,7 @@ def demo_db(_demo_template, tmp_path) -> Path:
     yield path
     sign_in(None)
     dbmod.close()
+    _drop(path)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from duty_desk.tui.commands import DutyCommands
 from duty_desk.tui.emergency import EmergencyWatch
 from duty_desk.tui.help import HelpScreen
 from duty_desk.tui.i18n import N_, _, set_language, translate_bindings
-from duty_desk.tui.shared_terminal import ACCOUNT_BINDINGS, SharedTerminal
+from duty_desk.tui.shared_terminal import ACCOUNT_BINDINGS, ACCOUNT_MODE, SharedTerminal
 from duty_desk.tui.workspaces import START, WORKSPACES, Workspace
 
 # The administrator's local choices (本地设定): opened like a workspace, by its key or the palette.
@@ -66,6 +66,10 @@ class DutyApp(SharedTerminal, App):
         self._start = start
         self._held_keys: list[events.Key] | None = None  # type-ahead for a screen being opened
         self.setup_shared_terminal(actor is not None, lock_after, daily_backup)
+        # Textual composes its current mode's screen before on_mount: make that the screen shown
+        # first, so the log is not built (and its CSS applied) behind the sign-in, then thrown away.
+        first = ACCOUNT_MODE if self._needs_sign_in else (start or self.DEFAULT_MODE)
+        self._current_mode, self._screen_stacks = first, {first: []}  # as App.__init__ sets them
 
     def on_mount(self) -> None:
         self.theme = "textual-dark"

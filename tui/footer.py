@@ -24,9 +24,11 @@ class DeskFooter(Footer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._laid_for = 0  # the width the keys were chosen for
+        self._shown_keys: tuple | None = None  # the keys the last compose drew
 
     def compose(self):
         widgets = list(super().compose())
+        self._shown_keys = self._shown() if self._bindings_ready else None
         width = self.size.width or self.app.size.width
         self._laid_for = width
         palette = [w for w in widgets if w.has_class("-command-palette")]
@@ -48,6 +50,20 @@ class DeskFooter(Footer):
             kept.add(id(key))
         yield from (w for w in keys if id(w) in kept)
         yield from palette
+
+    def _shown(self) -> tuple:
+        """What the footer would draw: the keys shown, their labels and whether each is enabled."""
+        return tuple((binding.key, binding.description, binding.show, enabled, tip)
+                     for (_node, binding, enabled, tip) in self.screen.active_bindings.values())
+
+    def bindings_changed(self, screen) -> None:
+        # Textual recomposes the footer on every change of focus; the keys seldom change with it
+        # (a field to the next field), and a recompose restyles every key: skip it when nothing shows new.
+        if self._bindings_ready and self.is_attached and screen is self.screen and screen.app.app_focus:
+            shown = self._shown()
+            if shown == self._shown_keys:
+                return
+        super().bindings_changed(screen)
 
     def on_resize(self) -> None:
         if self._bindings_ready and self.size.width != self._laid_for:

@@ -91,6 +91,19 @@ def pick(zh: str, en: str) -> str:
     return en or zh
 
 
+NAMED_PARAMS = ("role", "yours", "status", "kind")  # a model's refusal names these by their msgid
+
+
+@lru_cache(maxsize=1)
+def _names() -> frozenset[str]:
+    """The msgids models put into a refusal's values (a role, a swap's status, a kind of leave):
+    translated where shown, so "A 值班长 may not …" never reads "shift lead无权…"."""
+    from duty_desk.models.accounts.session import ROLE_NAMES
+    from duty_desk.models.roster import duties, swaps
+    return frozenset([*ROLE_NAMES.values(), *duties.ROLE_NAMES.values(), *swaps.STATUSES.values(),
+                      *duties.LEAVE_KINDS.values()])
+
+
 def error_text(error: BaseException) -> str:
     """One translated sentence for an error; anything unexpected is named, never dumped.
 
@@ -99,8 +112,10 @@ def error_text(error: BaseException) -> str:
     """
     if isinstance(error, DutyError):
         text = _(error.msgid)
+        params = {key: _(value) if key in NAMED_PARAMS and isinstance(value, str) and value in _names() else value
+                  for key, value in (error.params or {}).items()}
         try:
-            text = text.format(**error.params) if error.params else text
+            text = text.format(**params) if params else text
         except (KeyError, IndexError, ValueError):
             text = str(error)
         return printable(text)

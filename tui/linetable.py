@@ -167,6 +167,14 @@ class LineTable(ScrollView, can_focus=True):
         self.cursor_row = index if index is not None else max(0, min(keep_index, len(self.rows) - 1))
         self.call_after_refresh(self._follow_cursor)
 
+    def show_rows(self, rows: list[Row]) -> None:
+        """Show ready-made *rows* as they are (no copy), the cursor on the first: for a list
+        narrowed on every key, where making the rows again would be most of the work."""
+        self.rows = rows
+        self.cursor_row = 0
+        self._changed()
+        self.scroll_to(y=0, animate=False, immediate=True)
+
     def clear(self) -> None:
         self.rows = []
         self.cursor_row = 0
@@ -191,7 +199,15 @@ class LineTable(ScrollView, can_focus=True):
     def _changed(self) -> None:
         self._widths = None
         self._index = None
-        self.virtual_size = Size(self.size.width, len(self.rows) + self._header_lines)
+        size = Size(self.size.width, len(self.rows) + self._header_lines)
+        height = self.styles.height
+        if self.is_mounted and height is not None and not height.is_auto:
+            # A height from CSS does not follow the rows: their number only changes how far the
+            # table scrolls, so no layout of the whole screen (a scrollbar appearing still asks one).
+            self.set_reactive(ScrollView.virtual_size, size)
+            self._scroll_update(size)
+        else:
+            self.virtual_size = size
         self.refresh()
 
     @property

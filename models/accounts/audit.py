@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import peewee as pw
 
 from duty_desk.models.storage.base import BaseModel
+from duty_desk.models.storage import dialect
 from duty_desk.models.storage.db import db
 from duty_desk.models.storage.sql_functions import _actor_id, _actor_name, recorded_as, register_sql_functions  # noqa: F401
 from duty_desk.models.errors import N_
@@ -72,8 +73,11 @@ def bulk(tables: str | tuple[str, ...], **summary):
     if not db.in_transaction():
         raise RuntimeError("audit.bulk() belongs inside a write transaction")
     names = (tables,) if isinstance(tables, str) else tuple(tables)
-    existing = {name for (name,) in db.execute_sql(
-        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'audit\\_%' ESCAPE '\\'")}
+    if dialect.is_postgres(db.obj):
+        existing = dialect.trigger_names(db, "audit\\_%")
+    else:
+        existing = {name for (name,) in db.execute_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'audit\\_%' ESCAPE '\\'")}
     silenced = [t for t in names if f"audit_{t}_insert" in existing]
     for table in silenced:
         for action in ACTIONS:
@@ -159,12 +163,16 @@ def trigger_sql(db, table: str) -> list[str]:
 
 def install(db, table: str) -> None:
     """Create (or renew, after a column was added) the audit triggers of *table*."""
-    for statement in trigger_sql(db, table):
+    statements = (dialect.audit_trigger_sql(table, SECRET_COLUMNS.get(table, ()))
+                  if dialect.is_postgres(db.obj if hasattr(db, "obj") else db) else trigger_sql(db, table))
+    for statement in statements:
         db.execute_sql(statement)
 
 
 def audited_tables(db) -> list[str]:
     """Every ordinary table the trail must cover: not virtual tables or their shadows."""
+    if dialect.is_postgres(db.obj if hasattr(db, "obj") else db):
+        return [t for t in dialect.tables(db) if t not in EXEMPT and t != "log_search"]
     rows = db.execute_sql("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name").fetchall()
     virtual = [name for name, sql in rows if (sql or "").upper().startswith("CREATE VIRTUAL")]
     tables = []
@@ -186,6 +194,8 @@ def install_all(db) -> list[str]:
 
 def missing(db) -> list[str]:
     """Problems: tables without their three triggers, or triggers that miss a column."""
+    if dialect.is_postgres(db.obj if hasattr(db, "obj") else db):
+        return dialect.audit_problems(db, audited_tables(db))
     triggers = dict(db.execute_sql("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall())
     problems = []
     for table in audited_tables(db):
@@ -205,8 +215,6 @@ def missing(db) -> list[str]:
 
 
 def check() -> list[str]:
-    from duty_desk.models.storage.db import db
-
     return missing(db)
 
 
@@ -273,8 +281,6 @@ def events(table: str | None = None, actor_id: int | None = None, action: str | 
 
 
 def table_names() -> list[str]:
-    from duty_desk.models.storage.db import db
-
     return audited_tables(db)
 
 

@@ -45,6 +45,7 @@ DEFAULT_BACKUP_KEEP = 14
 
 class Credential(BaseModel):
     person = pw.ForeignKeyField(Person, unique=True, backref="credentials", on_delete="CASCADE")
+    person_id: int
     pin_hash = pw.CharField()
     salt = pw.CharField()
     scrypt_n = pw.IntegerField()

@@ -28,8 +28,10 @@ PREFIX = "duty_"
 class ApiToken(BaseModel):
     source = pw.CharField()
     person = pw.ForeignKeyField(Person, on_delete="CASCADE", backref="tokens")
+    person_id: int
     token_hash = pw.CharField(unique=True)
     issued_by = pw.ForeignKeyField(Person, null=True, on_delete="SET NULL", backref="+")
+    issued_by_id: int | None
     issued_at = pw.DateTimeField()
     revoked_at = pw.DateTimeField(null=True)
     last_used = pw.DateTimeField(null=True)

@@ -17,53 +17,16 @@ from duty_desk.models.logbook import patrols
 from duty_desk.models.appraisal import rules
 from duty_desk.models.appraisal.tables import Adjustment, AppraisalPeriod
 from duty_desk.models.accounts.audit import bulk
-from duty_desk.models.storage.db import db, writes
+from duty_desk.models.storage.db import writes
 from duty_desk.models.errors import N_, DutyError, ValidationError
 from duty_desk.models.appraisal.facts import DETECTOR_CODES
 from duty_desk.models.organisation.org import Position, Rule
-from duty_desk.models.appraisal.scoresheets import _sheet, _touch, ensure_unlocked
+from duty_desk.models.appraisal.tables import ensure_unlocked, get_sheet as _sheet, touch_sheet as _touch
+from duty_desk.models.appraisal.proposals import propose as _propose, propose_for_person as propose_for_person
 from duty_desk.models.accounts.session import require
 from duty_desk.models import clock
 
 RULE_KINDS = ("deduction", "bonus")
-
-# CROSS JOIN fixes the join order: each sheet's facts are read once through the
-# (person_id, occurred_at) index and each is matched to its rule by one probe. Left to
-# itself the planner tried every rule of the position per fact (2.5x slower at 200,000).
-# A fact that names its rule (models.appraisal.rules) is that rule's, with its own grade, count and
-# sign; a detector's fact goes to the rule of the person's position that counts its code.
-# A sheet whose scheme feeds a longer period's (the duty office's monthly self-appraisal)
-# takes no deductions: the sheet it feeds does.
-_PROPOSE_SQL = """
-WITH pick AS MATERIALIZED (  -- the rule of each position that counts a detector's code
-    SELECT position_id, code, min(seq) AS seq FROM rule
-    WHERE code IS NOT NULL AND retired IS NULL  -- a retired rule stays on old sheets, proposes nothing
-    GROUP BY position_id, code)
-INSERT OR IGNORE INTO adjustment
-    (sheet_id, rule_id, kind, code, fact, points, count, cap, fine, fact_id, source, ref_id,
-     occurred_at, status, reason, note, created)
-SELECT s.id, r.id, coalesce(f.kind, r.kind), r.code, r.fact, coalesce(f.points, r.points), coalesce(f.count, 1),
-       r.cap, r.fine, f.id, f.source, f.ref_id, f.occurred_at, 'proposed', '', f.detail, ?
-FROM scoresheet s
-CROSS JOIN appraisal_period p ON p.id = s.period_id
-CROSS JOIN duty_fact f ON f.person_id = s.person_id
-                      AND f.occurred_at >= p.starts AND f.occurred_at < p.ends
-{join}
-WHERE s.state NOT IN ('approved', 'acknowledged') AND r.retired IS NULL AND {where}
-  AND NOT EXISTS (SELECT 1 FROM scheme sc WHERE sc.id = s.scheme_id AND sc.feeds IS NOT NULL)
-"""
-_BY_CODE = """CROSS JOIN pick ON pick.position_id = s.position_id AND pick.code = f.code AND f.rule_id IS NULL
-CROSS JOIN rule r ON r.position_id = pick.position_id AND r.seq = pick.seq"""
-_BY_RULE = "CROSS JOIN rule r ON r.id = f.rule_id"
-
-
-def _propose(where: str, params: tuple) -> int:
-    added = 0
-    for join in (_BY_CODE, _BY_RULE):
-        cursor = db.execute_sql(_PROPOSE_SQL.format(join=join, where=where), (clock.now(), *params))
-        added += cursor.rowcount if cursor.rowcount and cursor.rowcount > 0 else 0
-    return added
-
 
 def _detect(starts: dt.date, ends: dt.date, person_id: int | None = None) -> None:
     """Run the detectors over a period (up to now), so its facts are all there to propose."""
@@ -89,11 +52,6 @@ def propose_for_period(period_id: int) -> int:
     with bulk("adjustment", what="propose from duty facts", period=period_id) as summary:
         summary["proposals"] = added = _propose("s.period_id = ?", (period_id,))
     return added
-
-
-def propose_for_person(person_id: int) -> int:
-    """Propose the person's new facts on their open sheets at once (within the caller's write)."""
-    return _propose("s.person_id = ?", (person_id,))
 
 
 @writes

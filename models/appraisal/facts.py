@@ -45,6 +45,7 @@ SOURCES = ("roster", "checkin", "log", "patrol", "handover", "followup", "manual
 
 class DutyFact(BaseModel):
     person = pw.ForeignKeyField(Person, backref="facts")
+    person_id: int
     code = pw.CharField()
     occurred_at = pw.DateTimeField()
     source = pw.CharField()

@@ -25,6 +25,7 @@ from duty_desk.models.appraisal.access import FULL, PEER, access_to, peer_sheets
 from duty_desk.models.appraisal.scoring import (
     DEFAULT_BANDS, RATERS, CriterionParts, Total, criterion_score, parse_raters, rule_points, total)
 from duty_desk.models import clock
+from duty_desk.models.dates import stored_date, stored_moment_or_none
 
 GAP_SHARE = 0.3  # self and supervisor this far apart (share of the item's maximum) is flagged
 
@@ -83,7 +84,7 @@ class PeriodResults:
 def list_periods() -> list[PeriodInfo]:
     """Every opened period, newest first."""
     counts = dict(db.execute_sql("SELECT period_id, count(*) FROM scoresheet GROUP BY period_id").fetchall())
-    return [PeriodInfo(p.id, p.key, p.kind, _date(p.starts), _date(p.ends), counts.get(p.id, 0))
+    return [PeriodInfo(p.id, p.key, p.kind, stored_date(p.starts), stored_date(p.ends), counts.get(p.id, 0))
             for p in AppraisalPeriod.select().order_by(AppraisalPeriod.starts.desc(), AppraisalPeriod.ends.desc())]
 
 
@@ -96,14 +97,6 @@ def default_period(today: dt.date | None = None) -> PeriodInfo | None:
     if ended:
         return max(ended, key=lambda p: (p.ends, -p.starts.toordinal()))
     return periods[0] if periods else None
-
-
-def _date(value) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
 
 
 def find_period(key_or_id) -> AppraisalPeriod:
@@ -146,7 +139,7 @@ def totals(where: str, params: tuple) -> dict[int, tuple[Total, list[CriterionPa
         data[sid].items[item_id] = max_points
     for sid, item_id, side, mean, n in db.execute_sql(
             f"SELECT r.sheet_id, r.item_id, r.rater, avg(r.points), count(*) FROM rating r "
-            f"JOIN scoresheet s ON s.id = r.sheet_id WHERE {where} GROUP BY r.item_id, r.rater", params):
+            f"JOIN scoresheet s ON s.id = r.sheet_id WHERE {where} GROUP BY r.sheet_id, r.item_id, r.rater", params):
         data[sid].ratings.setdefault(item_id, {})[side] = (mean, n)
     for sid, rule_id, kind, points, cap, count in db.execute_sql(
             f"SELECT a.sheet_id, a.rule_id, a.kind, a.points, max(a.cap), sum(a.count) FROM adjustment a "
@@ -195,7 +188,8 @@ def period_results(key_or_id) -> PeriodResults:
             rows.append(ResultRow(sid, pid, name, dzh, den, dsort, pzh, pen, "", None, "", "", 0.0, 0.0, 0.0,
                                   False, 0, None, PEER))
     rows.sort(key=lambda r: (r.access != FULL, r.department_sort, r.department_zh, r.name))
-    info = PeriodInfo(period.id, period.key, period.kind, _date(period.starts), _date(period.ends), len(rows))
+    info = PeriodInfo(period.id, period.key, period.kind, stored_date(period.starts), stored_date(period.ends),
+                      len(rows))
     return PeriodResults(info, rows, [], everyone=False)
 
 
@@ -228,7 +222,8 @@ def _everyone(period: AppraisalPeriod) -> PeriodResults:
     for row in rows:
         if row.score is not None and not row.provisional:
             spread[(row.band_zh, row.band_en)] = spread.get((row.band_zh, row.band_en), 0) + 1
-    info = PeriodInfo(period.id, period.key, period.kind, _date(period.starts), _date(period.ends), len(rows))
+    info = PeriodInfo(period.id, period.key, period.kind, stored_date(period.starts), stored_date(period.ends),
+                      len(rows))
     return PeriodResults(info, rows, [(zh, en, n) for (zh, en), n in spread.items()])
 
 
@@ -412,8 +407,8 @@ def sheet_detail(sheet_id: int) -> SheetDetail:
                               item.max_points, item.measure, parts, comments.get(item.id, {}), wide))
     adjustments = _adjustments(sheet.id)
     names = dict(Person.select(Person.id, Person.name).tuples())
-    events = [EventView(_datetime(e.at), names.get(e.actor_id, "system"), e.action, e.from_state, e.to_state,
-                        e.reason)
+    events = [EventView(stored_moment_or_none(e.at), names.get(e.actor_id, "system"), e.action, e.from_state,
+                        e.to_state, e.reason)
               for e in SheetEvent.select().where(SheetEvent.sheet == sheet).order_by(SheetEvent.at, SheetEvent.id)]
     rules = [RuleChoice(r.id, r.fact, r.kind, r.points, r.unit, r.cap)
              for r in Rule.select().where(Rule.position == sheet.position_id, Rule.retired.is_null())
@@ -447,7 +442,8 @@ def _adjustments(sheet_id: int) -> list[AdjustmentView]:
                 refs[a.rule_id] = rulebook.rule_ref(a.rule_id)
             ref = refs[a.rule_id]
         views.append(AdjustmentView(
-            a.id, a.kind, a.fact, a.code, a.points, a.count, a.cap, a.source, a.ref_id, _datetime(a.occurred_at),
+            a.id, a.kind, a.fact, a.code, a.points, a.count, a.cap, a.source, a.ref_id,
+            stored_moment_or_none(a.occurred_at),
             a.status, a.reason, a.note, a.rule_id, fine=a.fine,
             where=ref.where if ref else "", doc=ref.source_doc if ref and ref.seeded else "",
             line=ref.line if ref and ref.seeded else None, basis=ref.basis if ref else "", unit=ref.unit if ref else "",
@@ -476,7 +472,7 @@ def _feeds(sheet: Scoresheet) -> list[FeedView]:
     if not feeders:
         return []
     period = AppraisalPeriod.get_by_id(sheet.period_id)
-    starts, ends = _date(period.starts), _date(period.ends)
+    starts, ends = stored_date(period.starts), stored_date(period.ends)
     expected: dict[str, tuple] = {}
     for kind in dict.fromkeys(f.period for f in feeders):
         day = starts
@@ -499,7 +495,7 @@ def _feeds(sheet: Scoresheet) -> list[FeedView]:
         band = t.band if scored and t.band else ("", "")
         found[key] = FeedView(key, sid, state, t.score if scored else None, t.criteria_rated, t.criteria_total,
                               band[0], band[1], parse_raters(raters))
-        expected.setdefault(key, (_date(p_starts), None))
+        expected.setdefault(key, (stored_date(p_starts), None))
     return [found.get(key) or FeedView(key, None, "", None, 0, 0)
             for key in sorted(expected, key=lambda k: expected[k][0])]
 
@@ -559,15 +555,6 @@ def sheets_of(person_id: int) -> list[tuple[int, str]]:
         "WHERE s.person_id = ? ORDER BY p.starts DESC", (person_id,))]
 
 
-def _datetime(value):
-    if value is None or isinstance(value, dt.datetime):
-        return value
-    try:
-        return dt.datetime.fromisoformat(str(value))
-    except ValueError:
-        return None
-
-
 
 # ---- the evidence behind a deduction ------------------------------------------------------
 
@@ -615,7 +602,7 @@ def evidence_for(source: str, ref_id: int | None, occurred_at: dt.datetime | Non
 def _patrol_slot(missed_id: int) -> PatrolSlot | None:
     row = db.execute_sql("SELECT r.post, m.due_at FROM missed_patrol m JOIN patrol_rule r ON r.id = m.rule_id "
                          "WHERE m.id = ?", (missed_id,)).fetchone()
-    due = _datetime(row[1]) if row else None
+    due = stored_moment_or_none(row[1]) if row else None
     if due is None:
         return None
     moment = stamp(due)

@@ -31,6 +31,8 @@ from duty_desk.models import clock
 from duty_desk.models.appraisal import facts
 from duty_desk.models import periods
 from duty_desk.models.appraisal.tables import Adjustment
+from duty_desk.models.appraisal.proposals import propose_for_person
+from duty_desk.models.dates import parse_moment as parse_moment  # a lead's "14:05": the log's forms read it
 from duty_desk.models.storage.base import BaseModel
 from duty_desk.models.storage.db import db, writes
 from duty_desk.models.errors import N_, ValidationError
@@ -46,7 +48,9 @@ class RuleSlot(BaseModel):
     """A period a rule required something of a person: what was needed, what was found."""
 
     rule = pw.ForeignKeyField(Rule, backref="slots", on_delete="CASCADE")
+    rule_id: int
     person = pw.ForeignKeyField(Person, backref="+", index=False)
+    person_id: int
     starts = pw.DateTimeField()
     ends = pw.DateTimeField()
     due = pw.DateTimeField(null=True)
@@ -336,7 +340,7 @@ def _lates(rule: RuleRef, keys: tuple[str, ...], every: str, spans: list[tuple[d
             slot = _keep(rule, person, starts, ends, due_moment, 1, 1 if done else 0, done, days)
             count = (days if per_day else 1) if days else 0
             state = f"{done:%m-%d %H:%M}" if done else "—"
-            detail = f"{_slot_name(every, starts)}: due {due_moment:%m-%d %H:%M}, in {state}"
+            detail = f"{_slot_name(every, starts)}: {due_moment:%m-%d %H:%M} → {state}"  # due → handed in
             _charge(rule, person, slot, "late", due_moment, count, detail)
             charged += count > 0
     return charged
@@ -432,7 +436,7 @@ class Recorded:
 
 
 @writes
-def record_about(person_id: int, rule_id: int, text: str = "", at: dt.datetime | None = None,
+def record_about(person_id: int, rule_id: int, text: str = "", at: dt.datetime | str | None = None,
                  grade=None, value=None, days=None) -> Recorded:
     """A lead or supervisor records a rule's fact about a person: an incident, a grade, a
     measured value, or days late. The log entry (category "incident", the person named in
@@ -453,7 +457,7 @@ def record_about(person_id: int, rule_id: int, text: str = "", at: dt.datetime |
     if rule.basis == "shortfall" or (rule.basis == "late" and rule.activity):
         raise ValidationError(N_("This rule is counted from the log and the roster: record the activity "
                                  "itself, and the shortfall is found."), field="rule")
-    at = (at or clock.now()).replace(microsecond=0)
+    at = parse_moment(at) if isinstance(at, str) or at is None else at.replace(microsecond=0)
     if at > clock.now() + dt.timedelta(minutes=5):
         raise ValidationError(N_("That moment is still to come: record what has happened."), field="at")
     locked = _locked_sheet(person.id, at)
@@ -466,7 +470,7 @@ def record_about(person_id: int, rule_id: int, text: str = "", at: dt.datetime |
         if grade not in rule.grades:
             raise ValidationError(N_("Choose one of the rule's grades: {grades}."), field="grade",
                                   grades=", ".join(f"{g:g}" for g in rule.grades))
-        points, detail = grade, f"grade {grade:g}"
+        points, detail = grade, f"{grade:g}"
     elif rule.basis == "measured":
         measured = _number(value, "value", N_("Type the measured value as a number, such as 0.35."))
         if rule.target is None:
@@ -474,7 +478,7 @@ def record_about(person_id: int, rule_id: int, text: str = "", at: dt.datetime |
                                      "(a local choice)."), field="value")
         step = rule.step or 1.0
         steps = math.floor(abs(measured - rule.target) / step + 1e-9)
-        detail = f"{measured:g} / target {rule.target:g}"
+        detail = f"{measured:g} / {rule.target:g}"  # measured / target
         kind = "deduction" if measured > rule.target else "bonus"
         paired = _paired(rule, kind) if steps else None
         if paired is not None:
@@ -484,15 +488,13 @@ def record_about(person_id: int, rule_id: int, text: str = "", at: dt.datetime |
         late = _number(days, "days", N_("Type how many days late, as a whole number."))
         if late != int(late) or not 1 <= late <= 366:
             raise ValidationError(N_("Type how many days late, from 1 to 366."), field="days")
-        count, detail = (late if rule.unit in ("天", "日") else 1.0), f"{int(late)} d late"
+        count, detail = (late if rule.unit in ("天", "日") else 1.0), f"{int(late)} 天"  # the documents' unit
     words = " ".join((text or "").split())
     line = f"@{person.name} · {rule.fact}" + (f" · {detail}" if detail else "") + (f" — {words}" if words else "")
     entry_id = _append(actor.id, "incident", line, at, "normal", None)
     LogPerson.insert(entry=entry_id, person=person.id, role="about").execute()
     fact_id = None
     if count > 0:
-        from duty_desk.models.appraisal.deductions import propose_for_person  # deductions runs this module's detectors
-
         fact_id = facts.record(person.id, rule.code or "recorded", at, "log", entry_id, detail, rule=rule.id,
                                points=points, count=count, kind=kind)
         propose_for_person(person.id)

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 
 from duty_desk.models.appraisal.tables import (LOCKED, STATE_NAMES, AppraisalPeriod, Rating, Scoresheet, SheetEvent,
-                        SheetItem, encode_bands)
+                        SheetItem, encode_bands, ensure_unlocked as ensure_unlocked)
+from duty_desk.models.appraisal.tables import get_sheet as _sheet, touch_sheet as _touch
+from duty_desk.models.appraisal.deductions import propose_for_period
 from duty_desk.models.accounts.audit import bulk
 from duty_desk.models.storage.db import db, writes
 from duty_desk.models.errors import N_, DutyError, ValidationError
@@ -28,29 +30,12 @@ from duty_desk.models import clock
 SCOPES = ("matching", "all")  # people whose own period is the period's kind, or everyone
 
 
-def _sheet(sheet_id: int) -> Scoresheet:
-    sheet = Scoresheet.get_or_none(Scoresheet.id == sheet_id)
-    if sheet is None:
-        raise DutyError(N_("That scoresheet no longer exists."))
-    return sheet
-
-
-def ensure_unlocked(sheet: Scoresheet) -> None:
-    if sheet.state in LOCKED:
-        raise DutyError(N_("This scoresheet is {state} and locked: reopen it first."),
-                        state=STATE_NAMES[sheet.state])
-
-
 def _event(sheet: Scoresheet, actor: Actor, action: str, to_state: str, reason: str = "") -> None:
     SheetEvent.create(sheet=sheet, actor_id=actor.id, action=action, from_state=sheet.state,
                       to_state=to_state, reason=reason, at=clock.now())
     sheet.state = to_state
     sheet.updated = clock.now()
     sheet.save(only=[Scoresheet.state, Scoresheet.updated])
-
-
-def _touch(sheet_id: int) -> None:
-    Scoresheet.update(updated=clock.now()).where(Scoresheet.id == sheet_id).execute()
 
 
 # ---- opening a period -------------------------------------------------------------------
@@ -148,8 +133,6 @@ def open_period(key: str, scope: str = "matching") -> tuple[int, int]:
     items and the proposals from duty facts are written as one bulk change of the audit trail
     (one summary event, not a row per proposal); every later decision is recorded row by row.
     """
-    from duty_desk.models.appraisal.deductions import propose_for_period
-
     actor = require("scores.period")
     span = parse(key)
     if scope not in SCOPES:

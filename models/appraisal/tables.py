@@ -13,7 +13,7 @@ from __future__ import annotations
 import peewee as pw
 
 from duty_desk.models.storage.base import BaseModel
-from duty_desk.models.errors import N_
+from duty_desk.models.errors import N_, DutyError
 from duty_desk.models.appraisal.facts import DutyFact
 from duty_desk.models.organisation.org import Person, Position, Rule, Scheme
 from duty_desk.models import clock
@@ -44,9 +44,13 @@ class AppraisalPeriod(BaseModel):
 
 class Scoresheet(BaseModel):
     period = pw.ForeignKeyField(AppraisalPeriod, backref="sheets", on_delete="CASCADE")
+    period_id: int
     person = pw.ForeignKeyField(Person, backref="scoresheets")
+    person_id: int
     position = pw.ForeignKeyField(Position, null=True)
+    position_id: int | None
     scheme = pw.ForeignKeyField(Scheme, null=True)
+    scheme_id: int | None
     state = pw.CharField(default="draft")
     raters = pw.CharField(default="self,supervisor,peer")  # who scores it, copied from its scheme (0012)
     weight_self = pw.FloatField()
@@ -68,6 +72,7 @@ class SheetItem(BaseModel):
     """One criterion as it stood on the sheet: 考核项目, 考核要素, 衡量标准, maximum."""
 
     sheet = pw.ForeignKeyField(Scoresheet, backref="items", on_delete="CASCADE")
+    sheet_id: int
     seq = pw.IntegerField()
     group_zh = pw.CharField(default="")
     group_en = pw.CharField(default="")
@@ -84,7 +89,9 @@ class Rating(BaseModel):
     """One rater's points and comment on one item. Peers each hold a slot (their person id)."""
 
     sheet = pw.ForeignKeyField(Scoresheet, backref="ratings", on_delete="CASCADE")
+    sheet_id: int
     item = pw.ForeignKeyField(SheetItem, backref="ratings", on_delete="CASCADE")
+    item_id: int
     rater = pw.CharField()  # self | supervisor | peer
     slot = pw.IntegerField(default=0)
     rater_id = pw.IntegerField(null=True)
@@ -100,7 +107,9 @@ class Adjustment(BaseModel):
     """A deduction or bonus on a sheet: proposed from a duty fact, or added by hand."""
 
     sheet = pw.ForeignKeyField(Scoresheet, backref="adjustments", on_delete="CASCADE")
+    sheet_id: int
     rule = pw.ForeignKeyField(Rule, null=True, on_delete="SET NULL")
+    rule_id: int | None
     kind = pw.CharField()  # deduction | bonus
     code = pw.CharField(null=True)
     fact = pw.TextField()  # the rule's text as written
@@ -109,6 +118,7 @@ class Adjustment(BaseModel):
     cap = pw.FloatField(null=True)
     fine = pw.FloatField(null=True)  # yuan, beside the points (罚款50元)
     duty_fact = pw.ForeignKeyField(DutyFact, null=True, column_name="fact_id", on_delete="SET NULL")
+    fact_id: int | None
     source = pw.CharField(default="manual")
     ref_id = pw.IntegerField(null=True)
     occurred_at = pw.DateTimeField(null=True)
@@ -131,6 +141,7 @@ class SheetEvent(BaseModel):
     when a locked sheet no longer comes to what was approved."""
 
     sheet = pw.ForeignKeyField(Scoresheet, backref="events", on_delete="CASCADE")
+    sheet_id: int
     at = pw.DateTimeField(default=clock.now)
     actor_id = pw.IntegerField(null=True)
     action = pw.CharField()
@@ -152,3 +163,22 @@ def decode_bands(text: str) -> list[tuple[str, str, float]]:
         zh, en, minimum = part.split("|")
         bands.append((zh, en, float(minimum)))
     return bands
+
+
+# ---- one sheet, for the modules that change it (scoresheets, deductions) -----------------
+
+def get_sheet(sheet_id: int) -> Scoresheet:
+    sheet = Scoresheet.get_or_none(Scoresheet.id == sheet_id)
+    if sheet is None:
+        raise DutyError(N_("That scoresheet no longer exists."))
+    return sheet
+
+
+def ensure_unlocked(sheet: Scoresheet) -> None:
+    if sheet.state in LOCKED:
+        raise DutyError(N_("This scoresheet is {state} and locked: reopen it first."),
+                        state=STATE_NAMES[sheet.state])
+
+
+def touch_sheet(sheet_id: int) -> None:
+    Scoresheet.update(updated=clock.now()).where(Scoresheet.id == sheet_id).execute()

@@ -42,13 +42,17 @@ NO_DEADLINE = N_("no deadline set")
 
 class FollowUp(BaseModel):
     entry = pw.ForeignKeyField(LogEntry, backref="followups")
+    entry_id: int
     owner = pw.ForeignKeyField(Person, backref="followups_owned")
+    owner_id: int
     opened_by = pw.ForeignKeyField(Person, index=False, backref="+")
+    opened_by_id: int
     opened_at = pw.DateTimeField()
     due_at = pw.DateTimeField(null=True)  # the assigner's deadline; none set: never overdue (0013)
     what = pw.TextField(default="")
     closed_at = pw.DateTimeField(null=True)
     closed_by = pw.ForeignKeyField(Person, null=True, index=False, backref="+")
+    closed_by_id: int | None
     close_note = pw.TextField(default="")
 
     class Meta:

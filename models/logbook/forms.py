@@ -10,56 +10,8 @@ from duty_desk.models.logbook.entries import categories
 from duty_desk.models.logbook.query import LogFilter
 from duty_desk.models.logbook.tables import SEVERITIES
 from duty_desk.models.organisation.org import Person
-from duty_desk.models import clock
-
-_REL = re.compile(r"^\+(\d{1,4})\s*([mhd])$")
-
-
-def parse_date(text: str, field: str, today: dt.date | None = None) -> dt.date | None:
-    """"2026-11-20", "11-20", "today"/"今天", "yesterday"/"昨天"; empty → None."""
-    text = text.strip().lower()
-    today = today or clock.today()
-    if not text:
-        return None
-    if text in ("today", "今天"):
-        return today
-    if text in ("yesterday", "昨天"):
-        return today - dt.timedelta(days=1)
-    try:
-        if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text):
-            y, m, d = map(int, text.split("-"))
-            return dt.date(y, m, d)
-        if re.fullmatch(r"\d{1,2}-\d{1,2}", text):
-            m, d = map(int, text.split("-"))
-            return dt.date(today.year, m, d)
-    except ValueError:
-        pass
-    raise ValidationError(N_("There is no date “{text}”: write it as 2026-11-20, 11-20 or today."),
-                          field=field, text=text)
-
-
-def parse_deadline(text: str, now: dt.datetime, field: str = "due") -> dt.datetime:
-    """"+24h", "+2d", "+30m", "14:00" (next such time), "11-21 14:00", "2026-11-21 14:00"."""
-    text = text.strip().lower()
-    if not text:
-        return now + dt.timedelta(hours=24)
-    rel = _REL.match(text)
-    if rel:
-        amount, unit = int(rel.group(1)), rel.group(2)
-        return now + dt.timedelta(**{{"m": "minutes", "h": "hours", "d": "days"}[unit]: amount})
-    date_part, _, time_part = text.rpartition(" ")
-    found = re.fullmatch(r"(\d{1,2})[:：](\d{2})", time_part)
-    if found:
-        hour, minute = int(found.group(1)), int(found.group(2))
-        if hour < 24 and minute < 60:
-            if date_part:
-                day = parse_date(date_part, field, now.date())
-                return dt.datetime.combine(day, dt.time(hour, minute))
-            moment = now.replace(hour=hour, minute=minute, second=0, microsecond=0)
-            return moment if moment > now else moment + dt.timedelta(days=1)
-    raise ValidationError(N_("There is no deadline “{text}”: write +24h, 14:00 or 11-21 14:00."),
-                          field=field, text=text)
-
+# the log's forms read dates through models/dates.py (re-exported: screens call log_forms.parse_date)
+from duty_desk.models.dates import parse_date as parse_date, parse_deadline as parse_deadline
 
 def build_filter(values: dict[str, str], today: dt.date | None = None) -> LogFilter:
     """A filter from the filter form's fields (empty fields filter nothing)."""

@@ -44,10 +44,12 @@ class Handover(BaseModel):
     shift_end = pw.DateTimeField(index=True)
     shift = pw.CharField(default="")
     outgoing = pw.ForeignKeyField(Person, index=False, backref="+")
+    outgoing_id: int
     closed_at = pw.DateTimeField()
     report = pw.TextField()
     note = pw.TextField(default="")
     incoming = pw.ForeignKeyField(Person, null=True, index=False, backref="+")
+    incoming_id: int | None
     countersigned_at = pw.DateTimeField(null=True)
 
 

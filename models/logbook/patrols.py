@@ -37,8 +37,10 @@ class MissedPatrol(BaseModel):
     """Evidence for a missed patrol: the rule and the moment a patrol was due."""
 
     rule = pw.ForeignKeyField(PatrolRule, backref="missed", index=False)
+    rule_id: int
     due_at = pw.DateTimeField()
     person = pw.ForeignKeyField(Person, null=True, index=False, backref="+")
+    person_id: int | None
 
     class Meta:
         table_name = "missed_patrol"

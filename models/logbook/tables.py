@@ -35,12 +35,15 @@ class LogEntry(BaseModel):
     at = pw.DateTimeField(index=True)
     created = pw.DateTimeField()
     author = pw.ForeignKeyField(Person, backref="log_entries", index=False)
+    author_id: int
     category = pw.ForeignKeyField(LogCategory, backref="entries", index=False)
+    category_id: int
     severity = pw.CharField(default="normal")
     post = pw.CharField(default="")
     shift = pw.CharField(default="")
     text = pw.TextField()
     amends = pw.ForeignKeyField("self", null=True, backref="amendments", index=True)
+    amends_id: int | None
     amount_cents = pw.IntegerField(null=True)
     needs_approval = pw.BooleanField(default=False)
     prev_hash = pw.CharField()
@@ -71,7 +74,9 @@ class LogAck(BaseModel):
     """A shift lead acknowledged an emergency entry."""
 
     entry = pw.ForeignKeyField(LogEntry, unique=True, backref="acks")
+    entry_id: int
     person = pw.ForeignKeyField(Person, index=False, backref="+")
+    person_id: int
     at = pw.DateTimeField()
 
     class Meta:
@@ -82,7 +87,9 @@ class ExpenseDecision(BaseModel):
     """A shift lead approved or refused an expense above the office's limit."""
 
     entry = pw.ForeignKeyField(LogEntry, unique=True, backref="decisions")
+    entry_id: int
     person = pw.ForeignKeyField(Person, index=False, backref="+")
+    person_id: int
     at = pw.DateTimeField()
     approved = pw.BooleanField()
     note = pw.TextField(default="")
@@ -98,7 +105,9 @@ class LogPerson(BaseModel):
     ROLES = ("about", "attendee")
 
     entry = pw.ForeignKeyField(LogEntry, backref="people", index=False)
+    entry_id: int
     person = pw.ForeignKeyField(Person, backref="+", index=False)
+    person_id: int
     role = pw.CharField()
 
     class Meta:

@@ -28,10 +28,13 @@ EARLY_WINDOW = dt.timedelta(hours=2)
 
 class CheckIn(BaseModel):
     assignment = pw.ForeignKeyField(Assignment, unique=True, on_delete="CASCADE", backref="+")
+    assignment_id: int
     checked_in_at = pw.DateTimeField(null=True)
     checked_out_at = pw.DateTimeField(null=True)
     in_by = pw.ForeignKeyField(Person, null=True, backref="+")
+    in_by_id: int | None
     out_by = pw.ForeignKeyField(Person, null=True, backref="+")
+    out_by_id: int | None
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from duty_desk.models.storage.db import db, writes
 from duty_desk.models.errors import N_, DutyError
 from duty_desk.models.roster.duties import (
-    LONGEST_SHIFT, NeedRow, PostRow, ShiftRow, WarningAcceptance, _as_date, _as_datetime, needs,
-                     posts, setting, shifts)
+    LONGEST_SHIFT, NeedRow, PostRow, ShiftRow, WarningAcceptance, needs, posts, setting, shifts)
+from duty_desk.models.dates import stored_date, stored_moment
 from duty_desk.models.accounts.session import require
 from duty_desk.models import clock
 
@@ -135,7 +135,7 @@ def check(first_day: dt.date, last_day: dt.date, post_id: int | None = None,
         for day, shift_id, n in db.execute_sql(
                 "SELECT day, shift_id, count(*) FROM assignment WHERE day >= ? AND day <= ? AND role = 'lead' "
                 "GROUP BY day, shift_id", (first_day.isoformat(), last_day.isoformat())):
-            leads[(_as_date(day), shift_id)] = n
+            leads[(stored_date(day), shift_id)] = n
 
     def shift_name(shift_id):
         s = shift_by_id.get(shift_id)
@@ -146,7 +146,7 @@ def check(first_day: dt.date, last_day: dt.date, post_id: int | None = None,
     previous = None
     for row in rows:
         aid, pid, name, role, day, shift_id, a_post, starts, ends = row
-        day, starts, ends = _as_date(day), _as_datetime(starts), _as_datetime(ends)
+        day, starts, ends = stored_date(day), stored_moment(starts), stored_moment(ends)
         in_range = day >= first_day
         if in_range:
             if role == "lead":
@@ -226,7 +226,7 @@ def lead_cover(first_day: dt.date, last_day: dt.date) -> list[CoverageWarning]:
         "ORDER BY starts_at", ((start - LONGEST_SHIFT).isoformat(" "), end.isoformat(" "))).fetchall()
     covered: list[list[dt.datetime]] = []  # merged spans with a lead on duty
     for starts, ends in rows:
-        starts, ends = _as_datetime(starts), _as_datetime(ends)
+        starts, ends = stored_moment(starts), stored_moment(ends)
         if covered and starts <= covered[-1][1]:
             covered[-1][1] = max(covered[-1][1], ends)
         else:
@@ -265,7 +265,7 @@ def _leave(first_day: dt.date, last_day: dt.date) -> dict[int, list[tuple[dt.dat
     for pid, first, last in db.execute_sql(
             "SELECT person_id, first_day, last_day FROM leave WHERE first_day <= ? AND last_day >= ?",
             ((last_day + dt.timedelta(days=1)).isoformat(), (first_day - dt.timedelta(days=1)).isoformat())):
-        out[pid].append((_as_date(first), _as_date(last)))
+        out[pid].append((stored_date(first), stored_date(last)))
     return out
 
 

@@ -13,7 +13,6 @@ Other areas use ``on_duty(at)`` and ``shift_at(person_id, at)``: keep them stabl
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 import peewee as pw
@@ -24,6 +23,10 @@ from duty_desk.models.errors import N_, DutyError, ValidationError
 from duty_desk.models.organisation.org import Person, Position
 from duty_desk.models.accounts.session import require
 from duty_desk.models import clock
+# The roster's forms read dates and times through models/dates.py (re-exported: the screens
+# and the command line call them as roster.parse_day …).
+from duty_desk.models.dates import parse_day as parse_day, parse_time as parse_time
+from duty_desk.models.dates import stored_date, stored_moment
 
 ROLES = ("lead", "officer")  # 值班長, 值班員
 ROLE_NAMES = {"lead": N_("shift lead"), "officer": N_("duty officer")}
@@ -64,7 +67,9 @@ class ShiftNeed(BaseModel):
     """How many shift leads and duty officers a post needs on a shift."""
 
     shift = pw.ForeignKeyField(Shift, backref="needs", on_delete="CASCADE", index=False)
+    shift_id: int
     post = pw.ForeignKeyField(Post, backref="needs", on_delete="CASCADE")
+    post_id: int
     leads = pw.IntegerField(default=0)
     officers = pw.IntegerField(default=0)
 
@@ -78,15 +83,19 @@ class Rotation(BaseModel):
     name = pw.CharField()
     pattern = pw.TextField()
     post = pw.ForeignKeyField(Post, backref="rotations")
+    post_id: int
     role = pw.CharField(default="officer")
     anchor = pw.DateField()  # the day the pattern's first step falls on for phase 0
     author = pw.ForeignKeyField(Person, null=True, backref="+")
+    author_id: int | None
     created = pw.DateTimeField(default=clock.now)
 
 
 class RotationMember(BaseModel):
     rotation = pw.ForeignKeyField(Rotation, backref="members", on_delete="CASCADE", index=False)
+    rotation_id: int
     person = pw.ForeignKeyField(Person, backref="+")
+    person_id: int
     phase = pw.IntegerField(default=0)  # steps ahead of the anchor
 
     class Meta:
@@ -97,15 +106,20 @@ class Assignment(BaseModel):
     """One person on one shift of one day at one post, as lead or officer."""
 
     person = pw.ForeignKeyField(Person, backref="assignments", index=False)
+    person_id: int
     day = pw.DateField()
     shift = pw.ForeignKeyField(Shift, backref="assignments")
+    shift_id: int
     post = pw.ForeignKeyField(Post, backref="assignments")
+    post_id: int
     role = pw.CharField(default="officer")
     starts_at = pw.DateTimeField(index=True)
     ends_at = pw.DateTimeField()
     source = pw.CharField(default="manual")
     rotation = pw.ForeignKeyField(Rotation, null=True, on_delete="SET NULL", backref="+", index=False)
+    rotation_id: int | None
     author = pw.ForeignKeyField(Person, null=True, backref="+")
+    author_id: int | None
     created = pw.DateTimeField(default=clock.now)
 
     class Meta:
@@ -121,7 +135,9 @@ class RotationSkip(BaseModel):
     """A day a person was taken off their rotation by hand: regenerating leaves it off."""
 
     rotation = pw.ForeignKeyField(Rotation, on_delete="CASCADE", backref="+", index=False)
+    rotation_id: int
     person = pw.ForeignKeyField(Person, backref="+")
+    person_id: int
     day = pw.DateField()
 
     class Meta:
@@ -132,11 +148,13 @@ class Leave(BaseModel):
     """Leave or unavailability over whole days, first and last day included."""
 
     person = pw.ForeignKeyField(Person, backref="leaves", index=False)
+    person_id: int
     first_day = pw.DateField()
     last_day = pw.DateField()
     kind = pw.CharField(default="leave")
     note = pw.TextField(default="")
     author = pw.ForeignKeyField(Person, null=True, backref="+")
+    author_id: int | None
     created = pw.DateTimeField(default=clock.now)
 
     class Meta:
@@ -162,6 +180,7 @@ class WarningAcceptance(BaseModel):
 
     key = pw.CharField(unique=True)
     accepted_by = pw.ForeignKeyField(Person, null=True, backref="+")
+    accepted_by_id: int | None
     accepted_at = pw.DateTimeField()
     note = pw.TextField(default="")
 
@@ -257,28 +276,6 @@ class LeaveRow:
 
 # ── times ──────────────────────────────────────────────────────────────────────────────
 
-_TIME = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
-
-
-def parse_time(text: str, field: str = "start") -> dt.time:
-    """ "08:00" → time(8, 0); anything else (25:00, 8h, 7:5) is a readable refusal."""
-    match = _TIME.match(text or "")
-    if not match:
-        raise ValidationError(N_("Write a time as HH:MM, for example 08:00."), field=field)
-    hour, minute = int(match.group(1)), int(match.group(2))
-    if hour > 23 or minute > 59:
-        raise ValidationError(N_("{text} is not a time of day: hours go 00–23, minutes 00–59."),
-                              field=field, text=text.strip())
-    return dt.time(hour, minute)
-
-
-def parse_day(text: str, field: str = "day") -> dt.date:
-    try:
-        return dt.date.fromisoformat((text or "").strip())
-    except ValueError:
-        raise ValidationError(N_("Write a date as YYYY-MM-DD, for example 2026-11-20."), field=field) from None
-
-
 def shift_span(day: dt.date, start: dt.time, end: dt.time) -> tuple[dt.datetime, dt.datetime]:
     """When a shift of *day* starts and ends; one that ends at or before its start ends next day."""
     starts = dt.datetime.combine(day, start)
@@ -337,18 +334,10 @@ JOIN shift s ON s.id = a.shift_id JOIN post o ON o.id = a.post_id
 """
 
 
-def _as_date(value) -> dt.date:
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
-
-
-def _as_datetime(value) -> dt.datetime:
-    return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
-
-
 def _duties(where: str, params: tuple, order: str = "a.starts_at, s.sort, o.sort, a.role, p.name") -> list[Duty]:
     rows = db.execute_sql(f"{_DUTY_SQL} WHERE {where} ORDER BY {order}", params).fetchall()
-    return [Duty(r[0], r[1], r[2], r[3], _as_date(r[4]), r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12],
-                 _as_datetime(r[13]), _as_datetime(r[14]), r[15]) for r in rows]
+    return [Duty(r[0], r[1], r[2], r[3], stored_date(r[4]), r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12],
+                 stored_moment(r[13]), stored_moment(r[14]), r[15]) for r in rows]
 
 
 def _ts(value: dt.datetime) -> str:

@@ -20,8 +20,9 @@ from duty_desk.models.accounts import audit
 from duty_desk.models.storage.db import db, writes
 from duty_desk.models.errors import N_, DutyError, ValidationError
 from duty_desk.models.organisation.org import Person
-from duty_desk.models.roster.duties import (ROLES, Post, Rotation, RotationMember, Shift, _as_date,
-                     _as_datetime, _ts, check_range, parse_time, shift_span)
+from duty_desk.models.roster.duties import (ROLES, Post, Rotation, RotationMember, Shift,
+                     _ts, check_range, parse_time, shift_span)
+from duty_desk.models.dates import stored_date, stored_moment
 from duty_desk.models.accounts.session import require
 from duty_desk.models import clock
 
@@ -221,7 +222,7 @@ def _generate(plan: _Plan, overwrite: bool, author: int | None) -> GenerateRepor
             for rid, pid, day in db.execute_sql(
                     f"SELECT rotation_id, person_id, day FROM rotation_skip WHERE rotation_id IN ({marks})"
                     " AND day >= ? AND day <= ?", (*chunk, first_s, last_s)):
-                skips.setdefault(rid, set()).add((pid, _as_date(day)))
+                skips.setdefault(rid, set()).add((pid, stored_date(day)))
     before, taken = _existing(plan, overwrite)
     report.replaced = len(before)
     rows = _rows(plan, skips, taken, _leave(plan), author, report)
@@ -282,7 +283,7 @@ def _existing(plan: _Plan, overwrite: bool):
             if in_range and overwrite and source != "rotation":
                 continue
             offset = (dt.date.fromisoformat(day) - first_day).days
-            taken.setdefault(pid, {}).setdefault(offset, []).append((_as_datetime(starts), _as_datetime(ends)))
+            taken.setdefault(pid, {}).setdefault(offset, []).append((stored_moment(starts), stored_moment(ends)))
     seen: set[int] = set()
     for crew in plan.members.values():
         for pid, _phase in crew:
@@ -312,7 +313,7 @@ def _leave(plan: _Plan) -> dict[int, list[tuple[dt.date, dt.date]]]:
                                            " WHERE first_day <= ? AND last_day >= ?",
                                            (plan.last_day.isoformat(), plan.first_day.isoformat())):
         if pid in wanted:
-            leave.setdefault(pid, []).append((_as_date(first), _as_date(last)))
+            leave.setdefault(pid, []).append((stored_date(first), stored_date(last)))
     return leave
 
 
@@ -326,7 +327,7 @@ def _rows(plan: _Plan, skips, taken, leave, author: int | None, report: Generate
     rows: list[tuple] = []
     for rid, _pattern, post_id, role, anchor in plan.rotations:
         steps, crew, off_days = plan.steps[rid], plan.members[rid], skips.get(rid)
-        n_steps, start_index = len(steps), (first_day - _as_date(anchor)).days
+        n_steps, start_index = len(steps), (first_day - stored_date(anchor)).days
         for offset in range(n_days):
             base = start_index + offset
             for pid, phase in crew:

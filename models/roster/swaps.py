@@ -32,18 +32,25 @@ OPEN = ("requested", "accepted")
 
 class SwapRequest(BaseModel):
     assignment = pw.ForeignKeyField(Assignment, null=True, on_delete="SET NULL", backref="+")
+    assignment_id: int | None
     colleague_assignment = pw.ForeignKeyField(Assignment, null=True, on_delete="SET NULL", backref="+")
+    colleague_assignment_id: int | None
     day = pw.DateField()  # the asked duty as it was, kept when the duty itself is gone
     shift = pw.ForeignKeyField(Shift, backref="+")
+    shift_id: int
     post = pw.ForeignKeyField(Post, backref="+")
+    post_id: int
     requester = pw.ForeignKeyField(Person, backref="+")
+    requester_id: int
     colleague = pw.ForeignKeyField(Person, backref="+")
+    colleague_id: int
     status = pw.CharField(default="requested", index=True)
     reason = pw.TextField(default="")
     requested_at = pw.DateTimeField()
     accepted_at = pw.DateTimeField(null=True)
     decided_at = pw.DateTimeField(null=True)
     decided_by = pw.ForeignKeyField(Person, null=True, backref="+")
+    decided_by_id: int | None
     note = pw.TextField(default="")
 
 

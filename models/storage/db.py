@@ -50,10 +50,15 @@ FILE_MODE = 0o660  # owner and group read and write (a `duty` group shares the d
 
 
 def path_from(text: str) -> Path:
-    """The database file a person named; an address (``https://…``, ``file://…``) is refused.
+    """The database file a person named, or a PostgreSQL address (``postgresql://…``, a
+    ``dialect.Address``); any other address (``https://…``, ``file://…``) is refused.
 
     Checked on the text: ``Path`` would fold ``://`` into ``:/`` and make it a local folder.
     """
+    from duty_desk.models.storage import dialect
+
+    if dialect.is_address(text):  # a PostgreSQL server (models/storage/dialect.py)
+        return dialect.address_from(text)
     if "://" in text:
         raise DatabaseUnavailable(
             N_("{path} looks like an address; Duty Desk opens only a database file, such as /srv/duty/duty.db."),
@@ -70,6 +75,12 @@ def connect(path: str | os.PathLike, *, create: bool = True, create_folder: bool
     cannot serve.
     """
     path = path_from(str(path))
+    from duty_desk.models.storage import dialect
+
+    if isinstance(path, dialect.Address):
+        database = dialect.connect(path)
+        db.initialize(database)
+        return database
     new_file = _prepare_file(path, create, create_folder)
     database = CySqliteDatabase(
         str(path), pragmas={**PRAGMAS, "busy_timeout": int(BUSY_TIMEOUT_S * 1000)},
@@ -187,7 +198,8 @@ def _unavailable(path: Path, exc: Exception) -> DatabaseUnavailable:
 
 def _is_busy(exc: Exception) -> bool:
     text = str(exc).lower()
-    return "locked" in text or "busy" in text
+    # SQLite's lock, or PostgreSQL's: the write lock not granted in time, a deadlock.
+    return "locked" in text or "busy" in text or "lock timeout" in text or "deadlock" in text
 
 
 @contextmanager

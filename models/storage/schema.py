@@ -51,7 +51,14 @@ def upgrade(target: str | None = None) -> list[str]:
     if not pending:
         return []
     with db.atomic():
-        return runner.up(target)
+        from duty_desk.models.storage import dialect
+
+        if dialect.is_postgres(db.obj):
+            dialect.install_support(db.obj)  # the functions the migrations' triggers call
+        applied = runner.up(target)
+        if dialect.is_postgres(db.obj):
+            dialect.reset_identities(db.obj)  # tables rebuilt with their ids (0013)
+        return applied
 
 
 def open_database(path, *, create: bool = True, create_folder: bool = False) -> None:

@@ -157,7 +157,7 @@ def test_a_defect_rate_below_its_target_earns_a_bonus(day):
     assert rule.kind == "bonus" and rule.target is not None and rule.step == pytest.approx(0.1)
     assert (adj.points, adj.count) == (rule.points, 2)  # two steps of 0.1 % under the target
     shown = opens(adj)
-    assert f"target {rule.target:g}" in adj.note and shown.entry_ids
+    assert adj.note.endswith(f" / {rule.target:g}") and shown.entry_ids  # measured / target
 
 
 def test_the_missed_patrols_go_to_the_timber_yard_accountant_only(day):

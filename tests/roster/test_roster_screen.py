@@ -12,7 +12,8 @@ from duty_desk.models.organisation.org import Person
 from duty_desk.models.roster.duties import Rotation, Shift
 from duty_desk.models.accounts.session import Actor, sign_in
 from duty_desk.screens.roster import RosterScreen
-from duty_desk.screens.roster_dialogs import ExportDialog, OnDutyDialog, RotationDialog, ShiftDialog, SwapDialog
+from duty_desk.screens.roster_dialogs import (ChooseDuty, ExportDialog, OnDutyDialog, RotationDialog, ShiftDialog,
+                                             SwapDialog)
 from tests.helpers import screen_text, settle
 
 TODAY = dt.date(2026, 11, 20)  # the demo's day
@@ -128,7 +129,8 @@ async def test_swap_requested_accepted_and_approved_by_keys(demo_db, make_app):
         await pilot.press("s")
         await settle(app, pilot)
         assert isinstance(app.screen, SwapDialog)
-        await pilot.press(*mine.person_name, "enter")  # with oneself: refused at the field
+        # Enter moves to the next field and saves on the last, as in the log's forms.
+        await pilot.press(*mine.person_name, "enter", "enter")  # with oneself: refused at the field
         await settle(app, pilot)
         assert isinstance(app.screen, SwapDialog)
         assert "A swap needs a colleague, not yourself." in screen_text(app)
@@ -136,6 +138,9 @@ async def test_swap_requested_accepted_and_approved_by_keys(demo_db, make_app):
         assert swaps.swaps() == []
         await pilot.press("ctrl+u", *colleague.name, "tab", *"病假", "enter")
         await settle(app, pilot)
+        if isinstance(app.screen, ChooseDuty):  # the colleague's duties nearby: none taken in exchange
+            await pilot.press("enter")
+            await settle(app, pilot)
         assert isinstance(app.screen, RosterScreen)
         [asked] = swaps.swaps()
         assert (asked.status, asked.colleague_id, asked.reason) == ("requested", colleague.id, "病假")
@@ -170,7 +175,7 @@ async def test_export_by_keys_and_a_backwards_range(demo_db, make_app, tmp_path)
         await settle(app, pilot)
         assert isinstance(app.screen, ExportDialog)
         # To before From: refused at the field, what was typed stays.
-        await pilot.press("tab", "tab", "tab", "ctrl+u", *"2026-11-01", "enter")
+        await pilot.press("tab", "tab", "tab", "ctrl+u", *"2026-11-01", "enter", "enter")
         await settle(app, pilot)
         assert isinstance(app.screen, ExportDialog)
         assert "The range ends before it starts" in screen_text(app)
@@ -195,12 +200,12 @@ async def test_rotation_with_nobody_is_refused_then_generated(demo_db, make_app)
         await pilot.press("g")
         await settle(app, pilot)
         assert isinstance(app.screen, RotationDialog)
-        await pilot.press(*"test", "tab", *"D,N,-,-", "enter")
+        await pilot.press(*"test", "enter", *"D,N,-,-", "enter", "enter", "enter", "enter")
         await settle(app, pilot)
         assert "A rotation needs at least one person." in screen_text(app)
         assert app.screen.query_one("#field-pattern", Input).value == "D,N,-,-"
         assert Rotation.select().count() == before
-        await pilot.press(*", ".join(officers), "enter")  # the refusal put the cursor there
+        await pilot.press(*", ".join(officers), "ctrl+s")  # the refusal put the cursor there; ctrl+s saves
         await settle(app, pilot)
         assert isinstance(app.screen, RosterScreen)
     assert Rotation.select().count() == before + 1
@@ -217,13 +222,13 @@ async def test_a_bad_shift_time_stays_at_its_field(demo_db, make_app):
         await pilot.press("h")
         await settle(app, pilot)
         assert isinstance(app.screen, ShiftDialog)
-        await pilot.press(*"早班", "tab", *"Early", "tab", "E", "tab", *"25:00", "tab", *"14:00", "enter")
+        await pilot.press(*"早班", "tab", *"Early", "tab", "E", "tab", *"25:00", "tab", *"14:00", "enter", "enter", "enter")
         await settle(app, pilot)
         assert isinstance(app.screen, ShiftDialog)
         assert "25:00 is not a time of day" in screen_text(app)
         assert app.screen.query_one("#field-start", Input).value == "25:00"
         assert not Shift.select().where(Shift.key == "E").exists()
-        await pilot.press("ctrl+u", *"06:00", "enter")
+        await pilot.press("ctrl+u", *"06:00", *["enter"] * (len(ShiftDialog.FIELDS) - 3))  # on to the last
         await settle(app, pilot)
         assert isinstance(app.screen, RosterScreen)
     assert Shift.get(Shift.key == "E").start_time == "06:00"
@@ -362,7 +367,7 @@ async def test_a_new_desk_adds_its_first_post_from_the_empty_roster(seeded_db, m
         await settle(app, pilot)
         assert isinstance(app.screen, PostDialog)
         app.screen.query_one("#field-name_zh", Input).insert_text_at_cursor("值班指挥台")
-        await pilot.press("enter")  # the Chinese name is enough
+        await pilot.press(*["enter"] * len(PostDialog.FIELDS))  # through the empty fields: the Chinese name is enough
         await settle(app, pilot)
         await settle(app, pilot)
         assert isinstance(app.screen, RosterScreen)

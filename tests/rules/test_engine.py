@@ -126,7 +126,7 @@ def test_graded_measured_occurrence_and_days_recorded_about_a_person(yard):
     assert (b[yard.r.under.id].kind, b[yard.r.under.id].count) == ("bonus", 1)
     assert on_target.fact_id is None and len(b) == 1
     entry = LogEntry.get_by_id(graded.entry_id)
-    assert entry.category.key == "incident" and yard.a.name in entry.text and "grade 6" in entry.text
+    assert entry.category.key == "incident" and yard.a.name in entry.text and "应安排工作没有安排 · 6 — 月计划漏排" in entry.text
     assert rules.evidence(got[yard.r.smoke.id].id).entry_ids == (smoke.entry_id,)
     assert over.count == 2 and under.kind == "bonus" and order.count == 3
 
@@ -175,3 +175,15 @@ def test_due_times_read_as_written():
     assert rules.due_at("+1wd 24:00", dt.date(2026, 11, 1)) == dt.datetime(2026, 11, 3)  # Sun 1 → Mon 2, at its end
     with pytest.raises(ValidationError):
         rules.parse_due("tomorrow")
+
+
+def test_the_moment_is_read_as_a_lead_types_it():
+    now = dt.datetime(2026, 11, 20, 12, 0)
+    assert rules.parse_moment("", now) == now
+    assert rules.parse_moment("09:15", now) == dt.datetime(2026, 11, 20, 9, 15)
+    assert rules.parse_moment("23:50", now) == dt.datetime(2026, 11, 19, 23, 50)  # last night's
+    assert rules.parse_moment("11-18 07:00", now) == dt.datetime(2026, 11, 18, 7, 0)
+    for bad in ("25:00", "yesterday-ish", "11-40 07:00"):
+        with pytest.raises(ValidationError) as refused:
+            rules.parse_moment(bad, now)
+        assert refused.value.field == "at"

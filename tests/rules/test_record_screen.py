@@ -95,3 +95,48 @@ async def test_an_unknown_name_is_said_at_the_name_and_an_officer_is_told_who_ma
         await settle(app, pilot)
         assert not isinstance(app.screen, IncidentDialog)
         assert "shift lead" in screen_text(app).lower()
+
+
+async def test_recorded_by_keys_then_seen_on_the_persons_sheet_with_its_evidence(seeded_db, make_app):
+    """The whole path on the documents' own rule: a lead grades 生产部经理's missing plan item
+    from the log; the supervisor opens his sheet and sees the rule's words, its document and
+    line, the grade, and the log entry behind it."""
+    from duty_desk.models.accounts.session import SYSTEM, acting_as
+    from duty_desk.models.appraisal.scoresheets import open_period, sheet_id_for
+    from duty_desk.screens.score_dialogs import EvidenceDialog
+    from tests.scores.test_screen import open_row_of, until
+
+    manager = Person.create(name="经理甲", position=Position.get(Position.key == "001-production-manager"))
+    lead = Person.create(name="值班长乙", role="lead")
+    boss = Person.create(name="上级丙", role="supervisor")
+    rule = next(r for r in Position.get(Position.key == "001-production-manager").rules if r.basis == "graded"
+                and "2、4、6、8、10" in r.fact)
+    app = make_app(actor=Actor(lead.id, lead.name, "lead"), start="log")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("i")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, IncidentDialog))
+        await _fill(app, pilot, "person", "经理甲")
+        assert await wait_until(pilot, lambda: app.screen.subject is not None)
+        number = [r.id for r in app.screen.subject.rules].index(rule.id) + 1
+        await _fill(app, pilot, "rule", str(number))
+        await _fill(app, pilot, "amount", "6")
+        await _fill(app, pilot, "text", "月度计划漏排设备大修")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, LogScreen))
+    with acting_as(SYSTEM):
+        open_period("2026-11")
+    app = make_app(actor=Actor(boss.id, boss.name, "supervisor"), start="scores")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(app, pilot, lambda: "经理甲" in screen_text(app))
+        await open_row_of(app, pilot, sheet_id_for("2026-11", manager.id))
+        await until(app, pilot, lambda: "grade 6" in screen_text(app))
+        text = screen_text(app)
+        assert "-6" in text and f"001 l.{rule.line}" in text and "每有一项应安排工作没有安排" in text
+        await pilot.press("tab")
+        await pilot.press("e")
+        await until(app, pilot, lambda: isinstance(app.screen, EvidenceDialog))
+        text = " ".join(screen_text(app).replace("│", " ").split())  # the dialog's lines, unwrapped
+        assert "月度计划漏排设备大修" in text and "经理甲" in text and f"001 · line {rule.line}" in text
+        await pilot.press("enter")
+        await until(app, pilot, lambda: isinstance(app.screen, LogScreen))
+        assert "月度计划漏排设备大修" in screen_text(app)
