@@ -136,7 +136,7 @@ def load_sheet(sheet_id: int, propose: bool) -> SheetDetail:
 
 
 # actions on someone else's sheet only
-ROLE_ACTIONS_ON_OTHERS = ("confirm", "reject", "add", "confirm_all", "approve", "weights")
+ROLE_ACTIONS_ON_OTHERS = ("confirm", "reject", "add", "confirm_all", "mark", "approve", "weights")
 
 
 class SheetScreen(DutyScreen):
@@ -149,6 +149,11 @@ class SheetScreen(DutyScreen):
         Binding("h", "hand_in", "Hand in", id="sheet-hand-in"),
         Binding("a", "approve", "Approve", id="sheet-approve"),
         Binding("C", "confirm_all", "Confirm all shown", id="sheet-confirm-all", show=False),
+        # a range by keys: space marks one (again: unmarks), shift+↓/↑ mark and move; c or r
+        # then decide every marked deduction after one question
+        Binding("space", "mark(1, True)", "Mark", id="sheet-mark", show=False),
+        Binding("shift+down", "mark(1, False)", "Mark and next", id="sheet-mark-down", show=False),
+        Binding("shift+up", "mark(-1, False)", "Mark and previous", id="sheet-mark-up", show=False),
         Binding("o", "reopen", "Reopen", id="sheet-reopen", show=False),
         Binding("k", "acknowledge", "Acknowledge", id="sheet-acknowledge", show=False),
         Binding("w", "weights", "Weights", id="sheet-weights", show=False),
@@ -161,6 +166,7 @@ class SheetScreen(DutyScreen):
         super().__init__()
         self.sheet_id = sheet_id
         self.detail: SheetDetail | None = None
+        self.marked: set[int] = set()  # proposed deductions marked to decide together
         self._loads = 0
         self._after: list = []
 
@@ -386,6 +392,7 @@ class SheetScreen(DutyScreen):
             Column("evidence", _("Evidence"), 0),
         ])
         rows = []
+        self.marked &= {a.id for a in d.adjustments if a.status == "proposed"}  # decided: no longer marked
         for a in d.adjustments:
             style = {"proposed": "bold", "rejected": "strike dim"}.get(a.status, "")
             fact = readable(a.fact)
@@ -394,8 +401,9 @@ class SheetScreen(DutyScreen):
                 fact += f" ({count})"
             if a.reason:
                 fact += f" — {readable(a.reason)}"  # why it was decided so
+            status = ("■ " if a.id in self.marked else "") + _(STATUS_NAMES[a.status])
             rows.append((a.id, (
-                (_(STATUS_NAMES[a.status]), style), (f"{a.signed:+g}", style),
+                (status, style + (" reverse" if a.id in self.marked else "")), (f"{a.signed:+g}", style),
                 *([(yuan(a.fine), style)] if fines else []), fact,
                 *([(where(a, short=True), "dim")] if wheres else []), self.evidence(a))))
         table.set_rows(rows)
@@ -588,7 +596,61 @@ class SheetScreen(DutyScreen):
         if index is not None:
             self.query_one("#sheet-adjustments", LineTable).move_cursor(index)
 
+    def action_mark(self, step: int, toggle: bool) -> None:
+        """Mark the highlighted proposed deduction and move on: a range, decided at once by c or r."""
+        adj = self.decision_target()
+        if adj is None:
+            return
+        if adj.status != "proposed":
+            self.notify(_("Only a proposed deduction can be marked: this one is decided."))
+        elif toggle and adj.id in self.marked:
+            self.marked.discard(adj.id)
+        else:
+            self.marked.add(adj.id)
+        table = self.query_one("#sheet-adjustments", LineTable)
+        row = table.cursor_row
+        self.fill_adjustments(self.detail)
+        table.move_cursor(max(0, min(row + step, len(self.detail.adjustments) - 1)))
+        self.show_why()
+
+    def marked_ids(self) -> list[int]:
+        d = self.detail
+        return [a.id for a in d.adjustments if a.id in self.marked and a.status == "proposed"] if d else []
+
+    def decide_marked(self, confirm: bool) -> None:
+        """c or r with deductions marked: all of them, after one question."""
+        ids = self.marked_ids()
+        d = self.detail
+
+        def decide(reason=None):
+            for adjustment_id in ids:
+                if confirm:
+                    deductions.confirm(adjustment_id)
+                else:
+                    deductions.reject(adjustment_id, reason)
+            return len(ids)
+
+        def done_text():
+            return (_("Confirmed {count} deductions.") if confirm else _("Rejected {count} deductions.")).format(
+                count=len(ids))
+
+        def answered(answer):
+            if answer:
+                self.marked.clear()
+                self.run(decide, *(() if confirm else (answer,)), done=done_text())
+
+        where = f"{d.name} · {d.period_key}"
+        if confirm:
+            self.app.push_screen(Ask(_("Confirm the {count} marked deductions?").format(count=len(ids)), where),
+                                 answered)
+        else:
+            self.app.push_screen(ReasonDialog(_("Why are the {count} marked deductions rejected?").format(
+                count=len(ids)), where), answered)
+
     def action_confirm(self) -> None:
+        if self.marked_ids():
+            self.decide_marked(True)
+            return
         adj = self.decision_target()
         if adj is None:
             return
@@ -596,6 +658,9 @@ class SheetScreen(DutyScreen):
                  then=lambda: self.next_proposed(adj.id))
 
     def action_reject(self) -> None:
+        if self.marked_ids():
+            self.decide_marked(False)
+            return
         adj = self.decision_target()
         if adj is None:
             return
@@ -806,6 +871,7 @@ class SheetScreen(DutyScreen):
     # what a role may do at all; a key the role may not use is hidden (False), one the
     # sheet's state does not allow now is greyed (None)
     ROLE_ACTIONS = {"confirm": "scores.confirm", "reject": "scores.confirm", "add": "scores.confirm",
+                    "mark": "scores.confirm",
                     "confirm_all": "scores.confirm", "approve": "scores.approve", "reopen": "scores.reopen",
                     "weights": "scores.supervise"}
 
@@ -828,7 +894,7 @@ class SheetScreen(DutyScreen):
             return False  # not one of this sheet's raters (a self-appraisal has no supervisor points)
         if action == "weights" and len(d.raters) < 2:
             return False  # one rater counts in full: nothing to share out
-        if action in ("confirm", "reject", "add", "confirm_all", "weights"):
+        if action in ("confirm", "reject", "add", "confirm_all", "mark", "weights"):
             return (not locked) or None
         if action == "approve":
             return approvable(d.state, d.raters) or None
@@ -853,6 +919,8 @@ class SheetScreen(DutyScreen):
             (N_("Confirm the highlighted deduction"), self.action_confirm, ""),
             (N_("Reject the highlighted deduction"), self.action_reject, N_("With a reason")),
             (N_("Confirm all proposed deductions shown"), self.action_confirm_all, N_("After one question (C)")),
+            (N_("Mark the highlighted deduction"), lambda: self.action_mark(1, True),
+             N_("space; shift+↓ or ↑ marks a range; c or r then decides every marked one")),
             (N_("Add a deduction or bonus"), self.action_add, N_("A rule of the position and a count")),
             (N_("Approve and lock the sheet"), self.action_approve, ""),
             (N_("Reopen the sheet"), self.action_reopen, N_("With a reason")),

@@ -2,7 +2,10 @@
 
 
 def screen_text(app) -> str:
-    """The text on the terminal right now, line by line (what a person reads)."""
+    """The text on the terminal right now, line by line (what a person reads).
+
+    The one place the tests read Textual's private ``_compositor``: Textual 8 offers the
+    screen only as an SVG (``export_screenshot``), whose text is split into styled spans."""
     strips = app.screen._compositor.render_strips()
     return "\n".join(strip.text for strip in strips)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual import events
 from textual.app import App
 from textual.binding import Binding
+from textual.css.stylesheet import Stylesheet
 
 from duty_desk.models.accounts.session import Actor, current_actor, sign_in
 
@@ -17,6 +18,20 @@ from duty_desk.tui.workspaces import START, WORKSPACES, Workspace
 
 # The administrator's local choices (本地设定): opened like a workspace, by its key or the palette.
 SETTINGS = Workspace("settings", "f9", N_("Settings"), "duty_desk.screens.settings:SettingsScreen")
+
+
+class OnceParsedStylesheet(Stylesheet):
+    """Textual parses the whole stylesheet afresh — every widget's CSS and ours — each time a
+    screen is first shown (``refresh_css`` → ``reparse``), though nothing in it changed. Parsed
+    rules stay valid until the theme's variables change: only then is anything parsed again;
+    CSS added since (a widget seen for the first time) is parsed on its own."""
+
+    def set_variables(self, variables: dict[str, str]) -> None:
+        if variables != self._variables:  # a new theme: every rule is parsed again
+            super().set_variables(variables)
+
+    def reparse(self) -> None:
+        self.parse()  # each source from the parse cache, which a change of variables empties
 
 
 # Textual's own labels that reach the footer; translated through our catalogs like ours.
@@ -57,6 +72,7 @@ class DutyApp(SharedTerminal, App):
         """Without *actor* the app opens on the sign-in; *lock_after* (seconds) overrides the setting."""
         set_language(lang)
         super().__init__()
+        self.stylesheet = OnceParsedStylesheet(variables=self.get_css_variables())
         translate_bindings(self)
         self.title = _("Duty Desk")
         from duty_desk.models.accounts.credentials import demo_as_of

@@ -13,7 +13,7 @@ from duty_desk.models.safe_text import printable
 from duty_desk.models.errors import N_
 from duty_desk.models.accounts.session import PERMISSIONS, ROLE_NAMES, PermissionDenied, acting_as, current_actor
 
-from duty_desk.tui.i18n import _, error_text, translate_bindings
+from duty_desk.tui.i18n import _, bindings_of, error_text, translate_bindings
 
 log = logging.getLogger("duty")
 
@@ -95,7 +95,7 @@ class DutyScreen(DatabaseWork, Screen):
 
     def on_key(self, event) -> None:
         """A key hidden from this role does nothing, but says who may rather than nothing."""
-        for binding in self._bindings.key_to_bindings.get(event.key, ()):
+        for binding in bindings_of(self).key_to_bindings.get(event.key, ()):
             action = binding.action.split("(")[0]
             if not self.role_allows(action):
                 event.stop()

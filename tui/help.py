@@ -9,7 +9,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from duty_desk.tui.base import DutyModal, who_may
-from duty_desk.tui.i18n import _
+from duty_desk.tui.i18n import _, bindings_of
 from duty_desk.tui.text import plain
 
 
@@ -40,7 +40,7 @@ class HelpScreen(DutyModal):
         # Keys this role may not use are not in the footer; here they are, dim, with who may.
         role_allows = getattr(self._under, "role_allows", None)
         needs = getattr(self._under, "ROLE_ACTIONS", {})
-        for bindings in self._under._bindings.key_to_bindings.values():
+        for bindings in bindings_of(self._under).key_to_bindings.values():
             for binding in bindings:
                 action = binding.action.split("(")[0]
                 if binding.id is None or binding.action in seen or role_allows is None or role_allows(action):

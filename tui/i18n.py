@@ -19,6 +19,7 @@ import locale
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
@@ -27,6 +28,10 @@ from babel.messages.pofile import read_po as babel_read_po
 
 from duty_desk.models.errors import N_, DutyError
 from duty_desk.models.safe_text import printable
+
+if TYPE_CHECKING:  # the command line loads this module without Textual
+    from textual.binding import BindingsMap
+    from textual.dom import DOMNode
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 LANGUAGES = ("en", "zh_CN")
@@ -122,17 +127,25 @@ def error_text(error: BaseException) -> str:
     return printable(_("Something went wrong: {reason}").format(reason=f"{type(error).__name__}: {error}"))
 
 
-def translate_bindings(node) -> None:
-    """Replace a widget's binding descriptions with their translations (per instance).
+def bindings_of(node: DOMNode) -> BindingsMap:
+    """Every binding of *node* itself, keymap applied, whether or not it is shown now.
 
-    This reads Textual's private ``_bindings``: Textual 8 merges a class's ``BINDINGS`` once,
-    when the class is made (before a language is chosen), and offers no public way to change
-    a binding's description afterwards (``App.bind`` only adds bindings, and only on the
-    App; ``set_keymap`` changes keys, not descriptions).
+    The one place we read Textual's private ``_bindings``. Textual 8's public views of
+    bindings are ``active_bindings`` (App and Screen: only those shown now, so not the keys a
+    role hides, which help lists dim and ``on_key`` answers) and the class's ``BINDINGS``
+    (without the user's keymap); and nothing public changes a binding's description after
+    the class is made (``App.bind`` only adds, ``set_keymap`` changes keys).
     """
+    return node._bindings
+
+
+def translate_bindings(node: DOMNode) -> None:
+    """Replace a widget's binding descriptions with their translations (per instance):
+    Textual merges a class's ``BINDINGS`` once, when the class is made, before a language is
+    chosen."""
     if _state["lang"] == "en":
         return
-    bindings = node._bindings.key_to_bindings
+    bindings = bindings_of(node).key_to_bindings
     for key, items in bindings.items():
         bindings[key] = [
             dataclasses.replace(b, description=_(b.description), tooltip=_(b.tooltip) if b.tooltip else b.tooltip)

@@ -120,6 +120,21 @@ def record_many(rows: list[tuple[int, str, dt.datetime, str, int | None, str]]) 
          in rows])
 
 
+def withdraw(person_id: int, code: str, source: str, ref_id: int) -> bool:
+    """Take back a fact that turned out otherwise (an early leave that was an absence), with
+    its undecided proposals; one a supervisor decided stays, as the record of that decision."""
+    fact = DutyFact.get_or_none(DutyFact.person == person_id, DutyFact.code == code, DutyFact.source == source,
+                                DutyFact.ref_id == ref_id)
+    if fact is None:
+        return False
+    # The adjustment table by name: its module imports this one.
+    db.execute_sql("DELETE FROM adjustment WHERE fact_id = ? AND status = 'proposed'", (fact.id,))
+    if db.execute_sql("SELECT 1 FROM adjustment WHERE fact_id = ? LIMIT 1", (fact.id,)).fetchone():
+        return False
+    DutyFact.delete().where(DutyFact.id == fact.id).execute()
+    return True
+
+
 def between(start: dt.datetime, end: dt.datetime, person_id: int | None = None) -> list[Fact]:
     """Facts that occurred in ``[start, end)``, oldest first."""
     query = DutyFact.select().where(DutyFact.occurred_at >= start, DutyFact.occurred_at < end)

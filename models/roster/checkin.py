@@ -2,7 +2,9 @@
 
 A person may check in from two hours before their duty until it ends. Arriving after the
 start plus the grace period is a late arrival; leaving before the end minus the grace period
-is an early leave; a duty that ended with no check-in is a no-show. Each is recorded as a
+is an early leave; checking in again to that duty before it ends turns the early leave into
+an absence from post (值班期间脱岗) for the time away, when it is longer than the grace; a duty
+that ended with no check-in is a no-show. Each is recorded as a
 duty fact pointing at the assignment, so appraisal can turn it into a deduction; recording
 again is a no-op.
 """
@@ -64,6 +66,9 @@ def check_in(at: dt.datetime | None = None, person_id: int | None = None) -> Che
     """Check in to the duty starting soonest (or running now); late beyond the grace is a fact."""
     actor, pid = _whom(person_id)
     at = at or clock.now().replace(microsecond=0)
+    back = _back_on_post(actor, pid, at)
+    if back is not None:
+        return back
     candidates = _duties("a.person_id = ? AND a.starts_at <= ? AND a.ends_at > ? AND a.id NOT IN "
                          "(SELECT assignment_id FROM check_in WHERE checked_in_at IS NOT NULL)",
                          (pid, _ts(at + EARLY_WINDOW), _ts(at)))
@@ -79,6 +84,29 @@ def check_in(at: dt.datetime | None = None, person_id: int | None = None) -> Che
         minutes = _minutes(at - mine.starts_at)
         fact_id = facts.record(pid, "late_arrival", at, "checkin", mine.assignment_id,
                                f"{minutes} min late for {mine.shift_key} {mine.day.isoformat()}")
+    return CheckResult(mine, at, minutes, fact_id)
+
+
+def _back_on_post(actor, pid: int, at: dt.datetime) -> CheckResult | None:
+    """Checking in again to a duty one checked out of before its end: the time away is an
+    absence from post (值班期间脱岗) when longer than the grace, and the early leave the
+    check-out recorded is withdrawn (they came back). None when there is no such duty."""
+    row = (CheckIn.select(CheckIn, Assignment).join(Assignment)
+           .where(Assignment.person == pid, CheckIn.checked_out_at.is_null(False), CheckIn.checked_out_at <= at,
+                  Assignment.starts_at <= at, Assignment.ends_at > at)
+           .order_by(Assignment.starts_at.desc()).first())
+    if row is None:
+        return None
+    mine = duty(row.assignment_id)
+    away = at - row.checked_out_at
+    CheckIn.update(checked_out_at=None, out_by=None).where(CheckIn.id == row.id).execute()
+    facts.withdraw(pid, "early_leave", "checkin", mine.assignment_id)
+    fact_id, minutes = None, 0
+    if away > dt.timedelta(minutes=setting("grace_minutes")):
+        minutes = _minutes(away)
+        fact_id = facts.record(pid, "absent_from_post", row.checked_out_at, "checkin", mine.assignment_id,
+                               f"{minutes} min away from {mine.shift_key} {mine.day.isoformat()}, "
+                               f"{row.checked_out_at:%H:%M}–{at:%H:%M}")
     return CheckResult(mine, at, minutes, fact_id)
 
 

@@ -85,3 +85,31 @@ def test_checking_in_someone_else_needs_a_lead(office, night):
         checkin.check_in(START + dt.timedelta(minutes=20), person_id=office.off1)
     assert codes(office) == [("late_arrival", "checkin", night)]
     assert checkin.open_check_in(office.off1).checked_in_at == START + dt.timedelta(minutes=20)
+
+
+@pytest.mark.parametrize("away, absent", [(10, False), (11, True), (95, True)])
+def test_checking_in_again_during_the_duty_is_an_absence_from_post_not_an_early_leave(office, night, away, absent):
+    """值班期间脱岗: out at 01:00, back before the night ends; the time away beyond the grace is
+    the absence, and the early leave the check-out gave is taken back."""
+    out = START + dt.timedelta(hours=5)
+    with acting_as(office.as_off1):
+        checkin.check_in(START)
+        checkin.check_out(out)
+        assert codes(office) == [("early_leave", "checkin", night)]
+        back = checkin.check_in(out + dt.timedelta(minutes=away))
+        assert back.duty.assignment_id == night and back.minutes_off == (away if absent else 0)
+        assert codes(office) == ([("absent_from_post", "checkin", night)] if absent else [])
+        checkin.check_out(END)  # then to the end of the night: no early leave
+    found = facts.between(START, END)
+    assert [f.code for f in found] == (["absent_from_post"] if absent else [])
+    if absent:
+        assert found[0].occurred_at == out and f"{away} min away" in found[0].detail
+
+
+def test_after_the_duty_ended_there_is_nothing_to_come_back_to(office, night):
+    with acting_as(office.as_off1):
+        checkin.check_in(START)
+        checkin.check_out(START + dt.timedelta(hours=5))
+        with pytest.raises(DutyError):
+            checkin.check_in(END + dt.timedelta(minutes=5))
+    assert [f.code for f in facts.between(START, END + dt.timedelta(hours=1))] == ["early_leave"]

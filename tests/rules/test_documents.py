@@ -92,3 +92,21 @@ def test_a_month_opens_self_appraisals_and_a_quarter_supervisor_ones_with_the_mo
         open_period("2026-10")
     assert Scoresheet.get_by_id(sheet_id_for("2026-10", keeper.id)).scheme_id not in (monthly.id, quarterly.id)
     assert Rule.select().join(Position).where(Position.key.startswith("002-")).count() == 0  # 002 gives none
+
+
+def test_an_absence_found_from_check_out_and_in_costs_the_yard_accountant_2(seeded_db):
+    from duty_desk.models.roster import checkin
+
+    accountant = _holder("001-timber-yard-accountant", "会计辛")
+    day = dt.date(2026, 10, 14)
+    with acting_as(SYSTEM):
+        yard = roster.add_post("yard", "木料场", "Timber yard")
+        shift = roster.add_shift("day", "白班", "Day", "08:00", "20:00")
+        roster.assign(accountant.id, day, shift, yard)
+    with acting_as(accountant):
+        checkin.check_in(dt.datetime.combine(day, dt.time(7, 55)))
+        checkin.check_out(dt.datetime.combine(day, dt.time(13, 0)))
+        checkin.check_in(dt.datetime.combine(day, dt.time(13, 40)))  # 40 minutes away from the yard
+        checkin.check_out(dt.datetime.combine(day, dt.time(20, 0)))
+    got = [(a.fact, a.points, a.source) for a in _adjustments(accountant, "2026-10") if a.source == "checkin"]
+    assert got == [("值班期间脱岗一次", 2, "checkin")]
