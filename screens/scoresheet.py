@@ -403,7 +403,7 @@ class SheetScreen(DutyScreen):
                 fact += f" — {readable(a.reason)}"  # why it was decided so
             status = ("■ " if a.id in self.marked else "") + _(STATUS_NAMES[a.status])
             rows.append((a.id, (
-                (status, style + (" reverse" if a.id in self.marked else "")), (f"{a.signed:+g}", style),
+                (status, f"{style} reverse".strip() if a.id in self.marked else style), (f"{a.signed:+g}", style),
                 *([(yuan(a.fine), style)] if fines else []), fact,
                 *([(where(a, short=True), "dim")] if wheres else []), self.evidence(a))))
         table.set_rows(rows)

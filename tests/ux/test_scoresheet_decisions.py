@@ -88,3 +88,37 @@ async def test_approve_asks_once(office, september, make_app):  # noqa: F811
         assert isinstance(app.screen, SheetScreen) and Scoresheet.get_by_id(september).state == "reviewed"
         await pilot.press("a", "enter")
         assert await wait_until(pilot, lambda: Scoresheet.get_by_id(september).state == "approved")
+
+
+async def test_a_marked_range_is_decided_at_once(office, september, make_app):  # noqa: F811
+    codes = CODES + ("missed_patrol", "absent_from_post")
+    for n, code in enumerate(codes):
+        facts.record(office.officer.id, code, at(3 + n), "patrol", 31 + n, f"fact {n}")
+    app = make_app(actor=office.supervisor, start="scores")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_sheet(app, pilot, september)
+        adjustments = screen.query_one("#sheet-adjustments", LineTable)
+        await pilot.press("space")  # out of sight: the first press only shows the row
+        await settle(app, pilot)
+        assert screen.focused is adjustments and screen.marked == set()
+        # the second, third and fourth: shift+↓ marks and moves, space on a marked row unmarks it
+        await pilot.press("down", "shift+down", "shift+down", "shift+down", "up", "space")
+        await settle(app, pilot)
+        ids = [a.id for a in screen.detail.adjustments]
+        assert screen.marked == {ids[1], ids[2]}
+        assert sum("■" in line for line in screen_text(app).splitlines()) == 2  # the marks are in sight
+        await pilot.press("c")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, Ask))
+        assert "Confirm the 2 marked deductions?" in screen_text(app)
+        await pilot.press("enter")
+        assert await wait_until(pilot, lambda: statuses(september) == ["proposed", "confirmed", "confirmed",
+                                                                        "proposed", "proposed"])
+        # r on a marked range: one reason for all
+        await pilot.press("home", "space", "space")
+        await settle(app, pilot)
+        await pilot.press("r")
+        assert await wait_until(pilot, lambda: "Why are the 2 marked deductions rejected?" in screen_text(app))
+        await pilot.press(*"duplicate", "enter")
+        assert await wait_until(pilot, lambda: statuses(september) == ["rejected", "confirmed", "confirmed",
+                                                                        "rejected", "proposed"])
+        assert screen.marked == set()
