@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -44,7 +45,7 @@ def zone() -> dt.tzinfo:
             except (ZoneInfoNotFoundError, ValueError) as exc:
                 raise ClockError(f"unknown time zone {name!r}") from exc
         else:
-            _zone = dt.datetime.now(_UTC).astimezone().tzinfo  # the machine's local zone
+            _zone = dt.datetime.now(_UTC).astimezone().tzinfo or _UTC  # the machine's local zone
     return _zone
 
 
@@ -96,7 +97,7 @@ def reset() -> None:
 
 
 @contextmanager
-def frozen_at(moment: dt.datetime | dt.date):
+def frozen_at(moment: dt.datetime | dt.date) -> Iterator[None]:
     """``freeze`` for the length of a block, then the clock as it was."""
     global _setting
     saved = _setting

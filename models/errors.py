@@ -16,7 +16,7 @@ class DutyError(Exception):
     ``field`` names the input the message belongs to, so a form can show it at that field.
     """
 
-    def __init__(self, msgid: str, field: str | None = None, **params):
+    def __init__(self, msgid: str, field: str | None = None, **params: object) -> None:
         super().__init__(msgid.format(**params) if params else msgid)
         self.msgid = msgid
         self.field = field

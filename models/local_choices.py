@@ -241,6 +241,9 @@ def _settings() -> list[_Setting]:
                 N_("Every terminal: the screen locks after this long without a key.")),
         account("backup_keep", N_("daily backups kept"), N_("copies"),
                 N_("The daily backup keeps this many of the newest copies.")),
+        account("decision_flag_days", N_("a decision without an owner stays flagged for"), N_("days"),
+                N_("The log's status line and the handover report name a decision that has no owner 24 hours "
+                   "after it was taken (002) for this many days; older ones are history.")),
         rostered("grace_minutes", N_("grace period for checking in and out"), N_("minutes"), 120,
                  N_("Checking in later than a shift's start plus this, or out earlier than its end minus this, "
                     "is a late arrival or an early leave.")),

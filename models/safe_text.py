@@ -35,7 +35,7 @@ def printable(text: str, *, multiline: bool = False) -> str:
     return text.translate(_SINGLE_LINE)
 
 
-def csv_cell(value):
+def csv_cell(value: object) -> object:
     """A cell as written to CSV: text is printable and never starts a formula; numbers stay numbers."""
     if not isinstance(value, str):
         return value
@@ -44,7 +44,7 @@ def csv_cell(value):
     return printable(value, multiline=True)
 
 
-def csv_text(rows: Iterable[Iterable]) -> str:
+def csv_text(rows: Iterable[Iterable[object]]) -> str:
     """Rows as CSV text (CRLF line ends, as RFC 4180 and spreadsheets expect), every cell through ``csv_cell``."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")

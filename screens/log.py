@@ -226,7 +226,7 @@ class LogScreen(DutyScreen):
             message = ""
         self.show_status(message)
         # After the rows are drawn: decisions nobody was assigned within 24 hours (002).
-        self.fetch(followups.unassigned_decisions, then=self._flag_unassigned, group="log-flags")
+        self.fetch(followups.unassigned_decisions, then=self._flag_unassigned, group="log-flags", exclusive=False)
 
     def _flag_unassigned(self, found) -> None:
         flagged = [d.seq for d in found or ()]
@@ -247,7 +247,8 @@ class LogScreen(DutyScreen):
     def show_patrol_slot(self, slot) -> None:
         """Open at the entries around a patrol that was due and never came, the slot named
         in the status line (a missed patrol's evidence is the absence of an entry)."""
-        note = _("Patrol due at {post} {time} — missing").format(post=slot.post, time=f"{slot.due_at:%m-%d %H:%M}")
+        note = _("Patrol due at {post} {time} — missing").format(post=post_name(slot.post),
+                                                                  time=f"{slot.due_at:%m-%d %H:%M}")
         if slot.entry_id is None:  # an empty log: nothing to stand on, the line says it all
             self._show_note = note
             self.show_status()

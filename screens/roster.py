@@ -30,6 +30,7 @@ from duty_desk.models.roster.week import WeekView, week
 from duty_desk.models.accounts.session import PERMISSIONS, ROLE_NAMES, current_actor
 from duty_desk.tui.footer import DeskFooter
 from duty_desk.tui.base import DutyScreen, refusal
+from duty_desk.tui import labels
 from duty_desk.tui.i18n import N_, _, error_text, ngettext, pick
 from duty_desk.tui.text import cell_pad, plain
 
@@ -438,6 +439,7 @@ class RosterScreen(DutyScreen):
 
     def changed(self, message: str):
         def done(_result=None):
+            labels.forget()  # a new post or shift: the log names it next time
             self.clear_message()
             if message:
                 self.notify(message)

@@ -296,18 +296,24 @@ class PartsDialog(DutyModal):
     BINDINGS = [Binding("escape", "dismiss_parts", "Close", id="parts-close"),
                 Binding("q", "dismiss_parts", "Close", show=False, id="parts-close-q")]
 
-    def __init__(self, title: str, body):
+    def __init__(self, title: str, body, wide: bool = False):
         super().__init__()
         self.title_text, self.body = title, body
+        self.wide = wide  # lines as wide as paper (the printable form): never wrapped, ← → scroll
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog parts-dialog"):
             yield Static(plain(self.title_text), classes="dialog-title")
             yield Static(plain(self.body) if isinstance(self.body, str) else self.body, id="parts-body")
-            yield Static(_("Press Escape to close."), classes="hint")
+            yield Static(_("← → scroll sideways; Escape closes.") if self.wide else _("Press Escape to close."),
+                         classes="hint")
 
     def on_mount(self) -> None:
-        self.query_one(VerticalScroll).focus()
+        scroll = self.query_one(VerticalScroll)
+        if self.wide:  # a table wrapped at the screen's edge would break its ruled lines
+            scroll.styles.overflow_x = "auto"
+            self.query_one("#parts-body", Static).styles.width = "auto"
+        scroll.focus()
 
     def action_dismiss_parts(self) -> None:
         self.dismiss(None)

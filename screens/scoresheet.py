@@ -786,7 +786,7 @@ class SheetScreen(DutyScreen):
         except DutyError as err:  # another person's form, for someone who may not export
             self.show_error(err)
             return
-        self.app.push_screen(PartsDialog(_("Printable form"), Text(text)))
+        self.app.push_screen(PartsDialog(_("Printable form"), Text(text, no_wrap=True, overflow="ignore"), wide=True))
 
     def save_form(self, kind: str) -> None:
         from pathlib import Path

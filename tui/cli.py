@@ -11,11 +11,16 @@ import importlib
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from duty_desk.models import clock
 from duty_desk.models.errors import DutyError
 
 from duty_desk.tui.i18n import _, detect_language, error_text, set_language
+
+if TYPE_CHECKING:
+    from duty_desk.models.storage.dialect import Address
+
 
 def _program_version() -> str:
     """The installed package's version: written once, in pyproject.toml."""
@@ -66,7 +71,8 @@ def _accept_anywhere(parser: argparse.ArgumentParser, options: tuple[str, ...]) 
                     todo.append(child)
 
 
-def database_path(args) -> Path:
+def database_path(args) -> Path | Address:
+    """The database file, or the PostgreSQL server, the command line names."""
     from duty_desk.models.storage.db import default_path, path_from
 
     return path_from(args.db) if args.db else default_path()

@@ -42,7 +42,7 @@ CHANGE_NAMES = {"added": N_("added"), "changed": N_("changed"), "retired": N_("r
 
 
 def seed(args) -> int:
-    from duty_desk.models.accounts.audit import recorded_as
+    from duty_desk.models.storage.sql_functions import recorded_as
     from duty_desk.seed import loader
 
     from duty_desk.tui.cli import open_db

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import lru_cache
 
 from duty_desk.models.logbook.shift import DAY_START, SHIFT_HOURS
 from duty_desk.models.roster import duties as roster
+from duty_desk.models.storage.db import db
 from duty_desk.tui.i18n import N_, _, pick
 
 # the standard shifts of models/logbook/shift.py, for moments the roster had no duty for
@@ -22,9 +22,18 @@ STANDARD_SHIFTS = {"day": N_("Day shift"), "night": N_("Night shift")}
 _LABEL = re.compile(r"^(\d{4}-\d{2}-\d{2}) (.+)$")
 
 
-@lru_cache(maxsize=1)
+_cache: dict = {}
+
+
 def _names() -> tuple[dict[str, tuple[str, str]], dict[str, tuple[str, str]]]:
-    """Every name a post or shift of the roster goes by → (Chinese, English)."""
+    """Every name a post or shift of the roster goes by → (Chinese, English); read once per
+    database (the app, or a test, may open another)."""
+    if _cache.get("db") is not db.obj:
+        _cache.update(db=db.obj, names=_read_names())
+    return _cache["names"]
+
+
+def _read_names() -> tuple[dict[str, tuple[str, str]], dict[str, tuple[str, str]]]:
     posts, shifts = {}, {}
     for table, rows in ((posts, roster.posts()), (shifts, roster.shifts())):
         for row in rows:
@@ -41,7 +50,7 @@ def _names() -> tuple[dict[str, tuple[str, str]], dict[str, tuple[str, str]]]:
 
 def forget() -> None:
     """The roster's posts or shifts changed: read them again when next needed."""
-    _names.cache_clear()
+    _cache.clear()
 
 
 def post_name(stored: str) -> str:

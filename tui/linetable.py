@@ -30,7 +30,8 @@ from textual.strip import Strip
 
 from duty_desk.models.safe_text import printable
 
-from duty_desk.tui.i18n import translate_bindings
+from duty_desk.tui.cursor_keys import cursor_bindings
+from duty_desk.tui.i18n import N_, translate_bindings
 from duty_desk.tui.text import fit
 
 Cell = Union[str, "tuple[str, str]", Text, None]
@@ -82,12 +83,7 @@ class LineTable(ScrollView, can_focus=True):
 
     BINDINGS = [
         Binding("enter", "select", "Open", id="linetable-open"),
-        Binding("up", "move(-1)", "Previous row", show=False, id="linetable-up"),
-        Binding("down", "move(1)", "Next row", show=False, id="linetable-down"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="linetable-pageup"),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="linetable-pagedown"),
-        Binding("home", "first", "First row", show=False, id="linetable-first"),
-        Binding("end", "last", "Last row", show=False, id="linetable-last"),
+        *cursor_bindings("linetable", N_("Previous row"), N_("Next row"), N_("First row"), N_("Last row")),
     ]
     COMPONENT_CLASSES = {"linetable--header", "linetable--cursor", "linetable--zebra", "linetable--placeholder"}
     DEFAULT_CSS = """

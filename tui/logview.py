@@ -19,7 +19,6 @@ from typing import Callable
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
-from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -30,7 +29,9 @@ from duty_desk.models.logbook import query as log_query
 from duty_desk.models.logbook.query import LogRow
 from duty_desk.models.safe_text import printable
 
-from duty_desk.tui.i18n import pick
+from duty_desk.tui.cursor_keys import cursor_bindings
+from duty_desk.tui.i18n import N_, pick
+from duty_desk.tui.labels import post_name
 from duty_desk.tui.text import cell_pad
 
 PAGE = 128
@@ -46,6 +47,7 @@ def read_page(page: int, total: int, seqs: array | None) -> list[LogRow | None]:
     stop = min(total, start + PAGE)
     if start >= stop:
         return []
+    post_name("")  # the roster's names are read here, in the thread, not while drawing
     if seqs is None:
         return log_query.rows_between(start + 1, stop)
     wanted = list(seqs[start:stop])
@@ -62,14 +64,7 @@ def read_pages_around(indexes, total: int, seqs: array | None) -> Pages:
 class LogView(ScrollView, can_focus=True):
     """The duty log, newest at the bottom; a cursor row picks the entry to act on."""
 
-    BINDINGS = [
-        Binding("up", "move(-1)", "Previous entry", show=False, id="log-up"),
-        Binding("down", "move(1)", "Next entry", show=False, id="log-down"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="log-pageup"),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="log-pagedown"),
-        Binding("home", "first", "First entry", show=False, id="log-first"),
-        Binding("end", "last", "Newest entry", show=False, id="log-last"),
-    ]
+    BINDINGS = cursor_bindings("log", N_("Previous entry"), N_("Next entry"), N_("First entry"), N_("Newest entry"))
     COMPONENT_CLASSES = {"logview--cursor", "logview--emergency", "logview--important", "logview--dim",
                          "logview--hit", "logview--marker", "logview--shown"}
     DEFAULT_CSS = """
@@ -393,10 +388,12 @@ class LogView(ScrollView, can_focus=True):
         if row.waiting_approval:
             marks += "¥? "
         # Segments go to the terminal as they are: stored text must carry no control characters.
+        # the category, post and author columns widen with the view (200 columns), as the
+        # roster's and the review's do; a post the roster knows is named in the interface's language
         out = [seg(f"{row.at:%m-%d %H:%M} ", dim),
-               seg(cell_pad(printable(pick(row.category_zh, row.category_en)), 9) + " ", body),
-               seg(cell_pad(printable(row.post), 8) + " ", dim),
-               seg(cell_pad(printable(row.author), 7) + " ", Style())]
+               seg(cell_pad(printable(pick(row.category_zh, row.category_en)), max(9, width // 12)) + " ", body),
+               seg(cell_pad(printable(post_name(row.post)), max(8, width // 14)) + " ", dim),
+               seg(cell_pad(printable(row.author), max(7, width // 18)) + " ", Style())]
         used = sum(cell_len(s.text) for s in out)
         room = max(0, width - used)
         if marks:

@@ -18,11 +18,12 @@ import logging
 import os
 import unicodedata
 from dataclasses import dataclass
+from typing import ClassVar
 
 import peewee as pw
 
-from duty_desk.models.accounts.audit import recorded_as
-from duty_desk.models.storage.base import BaseModel
+from duty_desk.models.storage.sql_functions import recorded_as
+from duty_desk.models.storage.base import BaseModel, Key
 from duty_desk.models.storage.db import writes
 from duty_desk.models.errors import N_, DatabaseUnavailable, DutyError, ValidationError
 from duty_desk.models.organisation.org import Person, Position
@@ -45,7 +46,7 @@ DEFAULT_BACKUP_KEEP = 14
 
 class Credential(BaseModel):
     person = pw.ForeignKeyField(Person, unique=True, backref="credentials", on_delete="CASCADE")
-    person_id: int
+    person_id: ClassVar[Key[int]]
     pin_hash = pw.CharField()
     salt = pw.CharField()
     scrypt_n = pw.IntegerField()
@@ -450,6 +451,7 @@ def demo_pin() -> str | None:
 SETTINGS = {  # key → (default, lowest, highest)
     "lock_minutes": (DEFAULT_LOCK_MINUTES, 1, 240),
     "backup_keep": (DEFAULT_BACKUP_KEEP, 1, 365),
+    "decision_flag_days": (7, 1, 90),  # how long an unassigned decision stays flagged (models.logbook.followups)
 }
 
 

@@ -10,6 +10,7 @@ act through ``acting_as`` too.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from contextvars import ContextVar
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -117,7 +118,7 @@ def sign_out() -> None:
 
 
 @contextmanager
-def acting_as(actor: Actor | None):
+def acting_as(actor: Actor | None) -> Iterator[Actor | None]:
     """Act as *actor* in this thread or task for the length of the block."""
     token = _acting.set(actor)
     try:

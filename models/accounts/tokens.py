@@ -12,11 +12,12 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import ClassVar
 
 import peewee as pw
 
 from duty_desk.models import clock
-from duty_desk.models.storage.base import BaseModel
+from duty_desk.models.storage.base import BaseModel, Key
 from duty_desk.models.storage.db import writes
 from duty_desk.models.errors import N_, DutyError, ValidationError
 from duty_desk.models.organisation.org import Person
@@ -28,10 +29,10 @@ PREFIX = "duty_"
 class ApiToken(BaseModel):
     source = pw.CharField()
     person = pw.ForeignKeyField(Person, on_delete="CASCADE", backref="tokens")
-    person_id: int
+    person_id: ClassVar[Key[int]]
     token_hash = pw.CharField(unique=True)
     issued_by = pw.ForeignKeyField(Person, null=True, on_delete="SET NULL", backref="+")
-    issued_by_id: int | None
+    issued_by_id: ClassVar[Key[int | None]]
     issued_at = pw.DateTimeField()
     revoked_at = pw.DateTimeField(null=True)
     last_used = pw.DateTimeField(null=True)

@@ -23,7 +23,7 @@ from duty_desk.models.appraisal.facts import DETECTOR_CODES
 from duty_desk.models.organisation.org import Position, Rule
 from duty_desk.models.appraisal.tables import ensure_unlocked, get_sheet as _sheet, touch_sheet as _touch
 from duty_desk.models.appraisal.proposals import propose as _propose, propose_for_person as propose_for_person
-from duty_desk.models.accounts.session import require
+from duty_desk.models.accounts.session import Actor, require
 from duty_desk.models import clock
 
 RULE_KINDS = ("deduction", "bonus")
@@ -90,7 +90,7 @@ def reject(adjustment_id: int, reason: str) -> None:
     _decide(adj, actor, "rejected", reason)
 
 
-def _decide(adj: Adjustment, actor, status: str, reason: str) -> None:
+def _decide(adj: Adjustment, actor: Actor, status: str, reason: str) -> None:
     if actor.id is not None and _sheet(adj.sheet_id).person_id == actor.id:
         raise DutyError(N_("Nobody decides the deductions on their own scoresheet."))
     (Adjustment.update(status=status, reason=(reason or "").strip(), decided_by=actor.id,

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import ClassVar
 
 import peewee as pw
 
-from duty_desk.models.storage.base import BaseModel
+from duty_desk.models.storage.base import BaseModel, Key
 from duty_desk.models.storage.db import db, writes
 from duty_desk.models.errors import N_
 from duty_desk.models.logbook.chain import stamp
@@ -45,7 +46,7 @@ SOURCES = ("roster", "checkin", "log", "patrol", "handover", "followup", "manual
 
 class DutyFact(BaseModel):
     person = pw.ForeignKeyField(Person, backref="facts")
-    person_id: int
+    person_id: ClassVar[Key[int]]
     code = pw.CharField()
     occurred_at = pw.DateTimeField()
     source = pw.CharField()

@@ -24,6 +24,7 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass
+from typing import ClassVar
 
 import peewee as pw
 
@@ -33,7 +34,7 @@ from duty_desk.models import periods
 from duty_desk.models.appraisal.tables import Adjustment
 from duty_desk.models.appraisal.proposals import propose_for_person
 from duty_desk.models.dates import parse_moment as parse_moment  # a lead's "14:05": the log's forms read it
-from duty_desk.models.storage.base import BaseModel
+from duty_desk.models.storage.base import BaseModel, Key
 from duty_desk.models.storage.db import db, writes
 from duty_desk.models.errors import N_, ValidationError
 from duty_desk.models.appraisal.facts import DutyFact
@@ -48,9 +49,9 @@ class RuleSlot(BaseModel):
     """A period a rule required something of a person: what was needed, what was found."""
 
     rule = pw.ForeignKeyField(Rule, backref="slots", on_delete="CASCADE")
-    rule_id: int
+    rule_id: ClassVar[Key[int]]
     person = pw.ForeignKeyField(Person, backref="+", index=False)
-    person_id: int
+    person_id: ClassVar[Key[int]]
     starts = pw.DateTimeField()
     ends = pw.DateTimeField()
     due = pw.DateTimeField(null=True)

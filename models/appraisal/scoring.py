@@ -8,6 +8,7 @@ is 优秀; 89.9 is 良好).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -100,7 +101,7 @@ def criterion_score(self_pts: float | None, supervisor_pts: float | None, peer_m
     if not present or total_w <= 0:
         return CriterionParts(self_pts, supervisor_pts, peer_mean, peer_count, {}, None)
     used = {r: w * 100 / total_w for r, w in present.items()}
-    score = sum(given[r] * used[r] / 100 for r in used)
+    score = sum((given[r] or 0.0) * used[r] / 100 for r in used)  # each r in used gave points
     return CriterionParts(self_pts, supervisor_pts, peer_mean, peer_count, used, min(score, max_points))
 
 
@@ -132,7 +133,7 @@ def clamp(value: float, low: float, high: float) -> float:
 
 
 def band_for(score: float | None,
-             bands: list[tuple[str, str, float]] | tuple = DEFAULT_BANDS) -> tuple[str, str] | None:
+             bands: Sequence[tuple[str, str, float]] = DEFAULT_BANDS) -> tuple[str, str] | None:
     """The (name_zh, name_en) of the highest band whose minimum the score reaches."""
     if score is None:
         return None
@@ -166,7 +167,8 @@ class Total:
 
 
 def total(criteria: list[CriterionParts], rules: list[RuleParts], low: float, high: float,
-          bands=DEFAULT_BANDS, deduction_cap: float | None = None, bonus_cap: float | None = None) -> Total:
+          bands: Sequence[tuple[str, str, float]] = DEFAULT_BANDS, deduction_cap: float | None = None,
+          bonus_cap: float | None = None) -> Total:
     """Weighted criteria plus bonuses minus deductions, each held to its caps, clamped and banded."""
     rated = sum(c.score for c in criteria if c.score is not None)
     deductions = sum(r.applied for r in rules if r.kind == "deduction")

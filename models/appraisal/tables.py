@@ -10,9 +10,11 @@ for the same reason, and keep the duty fact behind them (``duty_fact``, ``source
 from __future__ import annotations
 
 
+from typing import ClassVar
+
 import peewee as pw
 
-from duty_desk.models.storage.base import BaseModel
+from duty_desk.models.storage.base import BaseModel, Key
 from duty_desk.models.errors import N_, DutyError
 from duty_desk.models.appraisal.facts import DutyFact
 from duty_desk.models.organisation.org import Person, Position, Rule, Scheme
@@ -44,13 +46,13 @@ class AppraisalPeriod(BaseModel):
 
 class Scoresheet(BaseModel):
     period = pw.ForeignKeyField(AppraisalPeriod, backref="sheets", on_delete="CASCADE")
-    period_id: int
+    period_id: ClassVar[Key[int]]
     person = pw.ForeignKeyField(Person, backref="scoresheets")
-    person_id: int
+    person_id: ClassVar[Key[int]]
     position = pw.ForeignKeyField(Position, null=True)
-    position_id: int | None
+    position_id: ClassVar[Key[int | None]]
     scheme = pw.ForeignKeyField(Scheme, null=True)
-    scheme_id: int | None
+    scheme_id: ClassVar[Key[int | None]]
     state = pw.CharField(default="draft")
     raters = pw.CharField(default="self,supervisor,peer")  # who scores it, copied from its scheme (0012)
     weight_self = pw.FloatField()
@@ -72,7 +74,7 @@ class SheetItem(BaseModel):
     """One criterion as it stood on the sheet: 考核项目, 考核要素, 衡量标准, maximum."""
 
     sheet = pw.ForeignKeyField(Scoresheet, backref="items", on_delete="CASCADE")
-    sheet_id: int
+    sheet_id: ClassVar[Key[int]]
     seq = pw.IntegerField()
     group_zh = pw.CharField(default="")
     group_en = pw.CharField(default="")
@@ -89,9 +91,9 @@ class Rating(BaseModel):
     """One rater's points and comment on one item. Peers each hold a slot (their person id)."""
 
     sheet = pw.ForeignKeyField(Scoresheet, backref="ratings", on_delete="CASCADE")
-    sheet_id: int
+    sheet_id: ClassVar[Key[int]]
     item = pw.ForeignKeyField(SheetItem, backref="ratings", on_delete="CASCADE")
-    item_id: int
+    item_id: ClassVar[Key[int]]
     rater = pw.CharField()  # self | supervisor | peer
     slot = pw.IntegerField(default=0)
     rater_id = pw.IntegerField(null=True)
@@ -107,9 +109,9 @@ class Adjustment(BaseModel):
     """A deduction or bonus on a sheet: proposed from a duty fact, or added by hand."""
 
     sheet = pw.ForeignKeyField(Scoresheet, backref="adjustments", on_delete="CASCADE")
-    sheet_id: int
+    sheet_id: ClassVar[Key[int]]
     rule = pw.ForeignKeyField(Rule, null=True, on_delete="SET NULL")
-    rule_id: int | None
+    rule_id: ClassVar[Key[int | None]]
     kind = pw.CharField()  # deduction | bonus
     code = pw.CharField(null=True)
     fact = pw.TextField()  # the rule's text as written
@@ -118,7 +120,7 @@ class Adjustment(BaseModel):
     cap = pw.FloatField(null=True)
     fine = pw.FloatField(null=True)  # yuan, beside the points (罚款50元)
     duty_fact = pw.ForeignKeyField(DutyFact, null=True, column_name="fact_id", on_delete="SET NULL")
-    fact_id: int | None
+    fact_id: ClassVar[Key[int | None]]
     source = pw.CharField(default="manual")
     ref_id = pw.IntegerField(null=True)
     occurred_at = pw.DateTimeField(null=True)
@@ -141,7 +143,7 @@ class SheetEvent(BaseModel):
     when a locked sheet no longer comes to what was approved."""
 
     sheet = pw.ForeignKeyField(Scoresheet, backref="events", on_delete="CASCADE")
-    sheet_id: int
+    sheet_id: ClassVar[Key[int]]
     at = pw.DateTimeField(default=clock.now)
     actor_id = pw.IntegerField(null=True)
     action = pw.CharField()

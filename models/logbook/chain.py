@@ -26,19 +26,20 @@ FIELDS = ("seq", "at", "created", "author_id", "category_id", "severity", "post"
           "text", "amends_id", "amount_cents", "needs_approval", "prev_hash")
 
 
-def stamp(value) -> str:
+def stamp(value: object) -> str:
     """The text a datetime is stored as (to the second), so the hash reads the same back."""
     if value is None:
         return ""
     if isinstance(value, dt.datetime) and value.tzinfo is None:  # three times faster than strftime (demo fill)
         return value.isoformat(" ", "seconds")
     if hasattr(value, "strftime"):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
+        return str(value.strftime("%Y-%m-%d %H:%M:%S"))
     return str(value)[:19]
 
 
-def entry_hash(seq, at, created, author_id, category_id, severity, post, shift, text,
-               amends_id, amount_cents, needs_approval, prev_hash) -> str:
+def entry_hash(seq: int, at: object, created: object, author_id: int, category_id: int, severity: str, post: str,
+               shift: str, text: str, amends_id: int | None, amount_cents: int | None, needs_approval: bool,
+               prev_hash: str) -> str:
     parts = (str(seq), stamp(at), stamp(created), str(author_id), str(category_id), severity,
              post, shift, text, "" if amends_id is None else str(amends_id),
              "" if amount_cents is None else str(amount_cents), "1" if needs_approval else "0",

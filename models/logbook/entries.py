@@ -17,7 +17,7 @@ from duty_desk.models.logbook.tables import (
     SEVERITIES, ExpenseDecision, LogAck, LogCategory, LogEntry, LogHead, LogPerson, LogSetting)
 from duty_desk.models.organisation.org import Person
 from duty_desk.models.logbook.quick_entry import MAX_TEXT, CategoryRef, ParsedEntry, clean, parse
-from duty_desk.models.accounts.session import require
+from duty_desk.models.accounts.session import Actor, require
 from duty_desk.models import clock
 
 EXPENSE_LIMIT_KEY = "expense_limit_cents"
@@ -83,7 +83,7 @@ def add_category(key: str, prefix: str, name_zh: str, name_en: str, severity: st
                               name_en=name_en.strip() or name_zh, severity=severity, sort=sort).execute()
 
 
-def _author(actor) -> int:
+def _author(actor: Actor) -> int:
     if actor.id is None:
         raise DutyError(N_("The duty log is signed by a person: sign in as one first."))
     return actor.id

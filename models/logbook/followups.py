@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import ClassVar
 
 import peewee as pw
 
+from duty_desk.models.accounts.credentials import get_setting
 from duty_desk.models.appraisal import facts
-from duty_desk.models.storage.base import BaseModel
+from duty_desk.models.storage.base import BaseModel, Key
 from duty_desk.models.storage.db import db, writes
 from duty_desk.models.errors import N_, DutyError, ValidationError
 from duty_desk.models.logbook.chain import stamp
@@ -42,17 +44,17 @@ NO_DEADLINE = N_("no deadline set")
 
 class FollowUp(BaseModel):
     entry = pw.ForeignKeyField(LogEntry, backref="followups")
-    entry_id: int
+    entry_id: ClassVar[Key[int]]
     owner = pw.ForeignKeyField(Person, backref="followups_owned")
-    owner_id: int
+    owner_id: ClassVar[Key[int]]
     opened_by = pw.ForeignKeyField(Person, index=False, backref="+")
-    opened_by_id: int
+    opened_by_id: ClassVar[Key[int]]
     opened_at = pw.DateTimeField()
     due_at = pw.DateTimeField(null=True)  # the assigner's deadline; none set: never overdue (0013)
     what = pw.TextField(default="")
     closed_at = pw.DateTimeField(null=True)
     closed_by = pw.ForeignKeyField(Person, null=True, index=False, backref="+")
-    closed_by_id: int | None
+    closed_by_id: ClassVar[Key[int | None]]
     close_note = pw.TextField(default="")
 
     class Meta:
@@ -144,13 +146,13 @@ def close_followup(followup_id: int, note: str) -> int:
                    created=moment)
 
 
-def _rows(query) -> list[FollowUpRow]:
-    query = (query.select(FollowUp, LogEntry.seq, LogEntry.text, Person.name)
+def _rows(query: pw.ModelSelect[FollowUp]) -> list[FollowUpRow]:
+    rows = (query.select(FollowUp, LogEntry.seq, LogEntry.text, Person.name)
              .join(LogEntry, on=(FollowUp.entry == LogEntry.id))
              .switch(FollowUp).join(Person, on=(FollowUp.owner == Person.id))
              .order_by(FollowUp.due_at.is_null(), FollowUp.due_at, FollowUp.id))  # no deadline: last
     out = []
-    for f in query.objects():
+    for f in rows.objects():  # each a row of the join: the follow-up's fields and the entry's, the owner's
         out.append(FollowUpRow(f.id, f.entry_id, f.seq, f.text, f.owner_id, f.name, f.opened_at, f.due_at,
                                f.what, f.closed_at, f.close_note))
     return out
@@ -179,6 +181,8 @@ def record_overdue(at: dt.datetime | None = None) -> int:
     require("log.write")
     count = 0
     for f in overdue(at):
+        if f.due_at is None:  # overdue() lists only follow-ups with a deadline
+            continue
         facts.record(f.owner_id, "overdue_followup", f.due_at, "followup", f.id,
                      f"#{f.entry_seq} {f.what}"[:200])
         count += 1
@@ -200,23 +204,25 @@ class UnassignedDecision:
         return int(self.waiting.total_seconds() // 3600)
 
 
-def unassigned_decisions(at: dt.datetime | None = None) -> list[UnassignedDecision]:
+def unassigned_decisions(at: dt.datetime | None = None, since: dt.datetime | None = None) -> list[UnassignedDecision]:
     """Decisions taken ``ASSIGN_WITHIN`` (24 h, 002) or more before *at* (default now) that nobody
-    was assigned by then, oldest first.
+    was assigned by then, oldest first; only those taken after *since* (default: the local
+    choice ``decision_flag_days`` before *at*), so a years-old log does not flag its history.
 
     A decision is a meeting/decision entry; a correction of it is the same decision (a
     follow-up on either assigns it, and a correction into another category means it was no
     decision). Any follow-up counts, open or closed, with or without a deadline.
     """
     at = (at or now()).replace(microsecond=0)
+    since = since if since is not None else at - dt.timedelta(days=get_setting("decision_flag_days"))
     keys = ",".join("?" * len(DECISION_CATEGORIES))
     rows = db.execute_sql(
         "SELECT e.id, e.seq, e.at, p.name, e.post, e.text FROM log_entry e "
         "JOIN log_category c ON c.id = e.category_id JOIN person p ON p.id = e.author_id "
-        f"WHERE c.key IN ({keys}) AND e.amends_id IS NULL AND e.at <= ? AND e.created <= ? "
+        f"WHERE c.key IN ({keys}) AND e.amends_id IS NULL AND e.at > ? AND e.at <= ? AND e.created <= ? "
         "AND NOT EXISTS (SELECT 1 FROM follow_up f WHERE f.entry_id = e.id AND f.opened_at <= ?) "
         "ORDER BY e.at, e.seq",
-        (*DECISION_CATEGORIES, stamp(at - ASSIGN_WITHIN), stamp(at), stamp(at))).fetchall()
+        (*DECISION_CATEGORIES, stamp(since), stamp(at - ASSIGN_WITHIN), stamp(at), stamp(at))).fetchall()
     if not rows:
         return []
     root = {r[0]: r[0] for r in rows}  # entry → the decision it corrects (itself for the original)

@@ -15,13 +15,13 @@ import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import ClassVar, Callable
 
 import peewee as pw
 
 from duty_desk.models.appraisal import facts
 from duty_desk.models.logbook import chain as log_chain
-from duty_desk.models.storage.base import BaseModel
+from duty_desk.models.storage.base import BaseModel, Key
 from duty_desk.models.storage.db import writes
 from duty_desk.models.errors import N_, DutyError
 from duty_desk.models.logbook.followups import (
@@ -44,12 +44,12 @@ class Handover(BaseModel):
     shift_end = pw.DateTimeField(index=True)
     shift = pw.CharField(default="")
     outgoing = pw.ForeignKeyField(Person, index=False, backref="+")
-    outgoing_id: int
+    outgoing_id: ClassVar[Key[int]]
     closed_at = pw.DateTimeField()
     report = pw.TextField()
     note = pw.TextField(default="")
     incoming = pw.ForeignKeyField(Person, null=True, index=False, backref="+")
-    incoming_id: int | None
+    incoming_id: ClassVar[Key[int | None]]
     countersigned_at = pw.DateTimeField(null=True)
 
 
@@ -62,7 +62,7 @@ class HandoverDraft:
     expenses: list[LogRow]
     unassigned: list[UnassignedDecision] = field(default_factory=list)
 
-    def counts(self) -> Counter:
+    def counts(self) -> Counter[str]:
         return Counter(e.category for e in self.entries)
 
 

@@ -12,16 +12,20 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
 
 import peewee as pw
 
 from duty_desk.models.appraisal import facts
-from duty_desk.models.storage.base import BaseModel
+from duty_desk.models.storage.base import BaseModel, Key
 from duty_desk.models.storage.db import db, writes
 from duty_desk.models.errors import N_, ValidationError
 from duty_desk.models.logbook.chain import stamp
 from duty_desk.models.organisation.org import Person
 from duty_desk.models.accounts.session import require
+
+if TYPE_CHECKING:  # only named here; _duties_at imports the roster where it runs
+    from duty_desk.models.roster.duties import Duty
 
 
 class PatrolRule(BaseModel):
@@ -37,10 +41,10 @@ class MissedPatrol(BaseModel):
     """Evidence for a missed patrol: the rule and the moment a patrol was due."""
 
     rule = pw.ForeignKeyField(PatrolRule, backref="missed", index=False)
-    rule_id: int
+    rule_id: ClassVar[Key[int]]
     due_at = pw.DateTimeField()
     person = pw.ForeignKeyField(Person, null=True, index=False, backref="+")
-    person_id: int | None
+    person_id: ClassVar[Key[int | None]]
 
     class Meta:
         table_name = "missed_patrol"
@@ -78,7 +82,7 @@ def _patrol_times(post: str, start: dt.datetime, end: dt.datetime) -> list[dt.da
     return [dt.datetime.fromisoformat(r[0]) for r in rows]
 
 
-def _duties_at(post: str, start: dt.datetime, end: dt.datetime) -> list:
+def _duties_at(post: str, start: dt.datetime, end: dt.datetime) -> list[Duty]:
     """The duties rostered on *post* (by any of its names) under way in [start, end)."""
     from duty_desk.models.roster.duties import on_duty_during
 

@@ -111,20 +111,18 @@ def parse(line: str, categories: list[CategoryRef], now: dt.datetime,
         elif head.startswith("@") and len(head) > 1:
             post = head[1:][:60]
             rest = tail
-        elif _ATTENDEE.match(head):
-            name = _ATTENDEE.match(head).group(1)
+        elif found := _ATTENDEE.match(head):
+            name = found.group(1)
             if name not in attendees:
                 attendees.append(name)
             rest = tail
         elif _SEVERITY.match(head):
             severity = "important" if len(head) == 1 else "emergency"
             rest = tail
-        elif _AMOUNT.match(head):
-            found = _AMOUNT.match(head)
+        elif found := _AMOUNT.match(head):
             amount = int(found.group(1)) * 100 + int((found.group(2) or "0").ljust(2, "0"))
             rest = tail
-        elif category is None and _PREFIX.match(rest):
-            found = _PREFIX.match(rest)
+        elif category is None and (found := _PREFIX.match(rest)):
             category = find_category(found.group(1), categories)
             if category is None:
                 raise ValidationError(N_("Unknown category “{prefix}”: use one of {known}."), field=FIELD,

@@ -8,9 +8,11 @@ so an edit made behind the program's back is found by ``duty check``.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import peewee as pw
 
-from duty_desk.models.storage.base import BaseModel
+from duty_desk.models.storage.base import BaseModel, Key
 from duty_desk.models.organisation.org import Person
 
 SEVERITIES = ("normal", "important", "emergency")
@@ -35,15 +37,15 @@ class LogEntry(BaseModel):
     at = pw.DateTimeField(index=True)
     created = pw.DateTimeField()
     author = pw.ForeignKeyField(Person, backref="log_entries", index=False)
-    author_id: int
+    author_id: ClassVar[Key[int]]
     category = pw.ForeignKeyField(LogCategory, backref="entries", index=False)
-    category_id: int
+    category_id: ClassVar[Key[int]]
     severity = pw.CharField(default="normal")
     post = pw.CharField(default="")
     shift = pw.CharField(default="")
     text = pw.TextField()
     amends = pw.ForeignKeyField("self", null=True, backref="amendments", index=True)
-    amends_id: int | None
+    amends_id: ClassVar[Key[int | None]]
     amount_cents = pw.IntegerField(null=True)
     needs_approval = pw.BooleanField(default=False)
     prev_hash = pw.CharField()
@@ -74,9 +76,9 @@ class LogAck(BaseModel):
     """A shift lead acknowledged an emergency entry."""
 
     entry = pw.ForeignKeyField(LogEntry, unique=True, backref="acks")
-    entry_id: int
+    entry_id: ClassVar[Key[int]]
     person = pw.ForeignKeyField(Person, index=False, backref="+")
-    person_id: int
+    person_id: ClassVar[Key[int]]
     at = pw.DateTimeField()
 
     class Meta:
@@ -87,9 +89,9 @@ class ExpenseDecision(BaseModel):
     """A shift lead approved or refused an expense above the office's limit."""
 
     entry = pw.ForeignKeyField(LogEntry, unique=True, backref="decisions")
-    entry_id: int
+    entry_id: ClassVar[Key[int]]
     person = pw.ForeignKeyField(Person, index=False, backref="+")
-    person_id: int
+    person_id: ClassVar[Key[int]]
     at = pw.DateTimeField()
     approved = pw.BooleanField()
     note = pw.TextField(default="")
@@ -105,9 +107,9 @@ class LogPerson(BaseModel):
     ROLES = ("about", "attendee")
 
     entry = pw.ForeignKeyField(LogEntry, backref="people", index=False)
-    entry_id: int
+    entry_id: ClassVar[Key[int]]
     person = pw.ForeignKeyField(Person, backref="+", index=False)
-    person_id: int
+    person_id: ClassVar[Key[int]]
     role = pw.CharField()
 
     class Meta:

@@ -5,9 +5,11 @@ Chinese text is stored as the source document writes it; ``source_doc`` and
 """
 
 
+from typing import ClassVar
+
 import peewee as pw
 
-from duty_desk.models.storage.base import BaseModel
+from duty_desk.models.storage.base import BaseModel, Key
 from duty_desk.models import clock
 
 PERIODS = ("month", "quarter", "half", "year")
@@ -46,7 +48,7 @@ class Criterion(BaseModel):
     """One scored item (考核要素) of a scheme, with its group (考核項目) and maximum."""
 
     scheme = pw.ForeignKeyField(Scheme, backref="criteria", on_delete="CASCADE")
-    scheme_id: int
+    scheme_id: ClassVar[Key[int]]
     seq = pw.IntegerField()
     group_zh = pw.CharField(default="")
     group_en = pw.CharField(default="")
@@ -63,7 +65,7 @@ class Band(BaseModel):
     """A grade band (等級): a score at or above ``min_score`` earns it."""
 
     scheme = pw.ForeignKeyField(Scheme, backref="bands", on_delete="CASCADE")
-    scheme_id: int
+    scheme_id: ClassVar[Key[int]]
     name_zh = pw.CharField()
     name_en = pw.CharField()
     min_score = pw.FloatField()
@@ -76,12 +78,12 @@ class Position(BaseModel):
     title_zh = pw.CharField()
     title_en = pw.CharField(default="")
     department = pw.ForeignKeyField(Department, backref="positions")
-    department_id: int
+    department_id: ClassVar[Key[int]]
     source_doc = pw.CharField()
     source_section = pw.CharField(default="")
     period = pw.CharField(null=True)
     scheme = pw.ForeignKeyField(Scheme, null=True, backref="positions")
-    scheme_id: int | None
+    scheme_id: ClassVar[Key[int | None]]
     seeded = pw.TextField(null=True)
     retired = pw.DateTimeField(null=True)  # the documents dropped it; its people keep it
     # Not NULL: a title or mapping no document states, chosen here; the text says what.
@@ -94,7 +96,7 @@ class PositionItem(BaseModel):
     KINDS = ("duty", "standard", "appraisal")
 
     position = pw.ForeignKeyField(Position, backref="items", on_delete="CASCADE")
-    position_id: int
+    position_id: ClassVar[Key[int]]
     kind = pw.CharField()
     seq = pw.IntegerField()
     text = pw.TextField()
@@ -113,7 +115,7 @@ class DepartmentItem(BaseModel):
     KINDS = PositionItem.KINDS
 
     department = pw.ForeignKeyField(Department, backref="items", on_delete="CASCADE")
-    department_id: int
+    department_id: ClassVar[Key[int]]
     key = pw.CharField()  # the seed files' key of the passage the lines come from
     source_doc = pw.CharField()
     source_section = pw.CharField(default="")
@@ -143,7 +145,7 @@ class Rule(BaseModel):
     """
 
     position = pw.ForeignKeyField(Position, backref="rules", on_delete="CASCADE")
-    position_id: int
+    position_id: ClassVar[Key[int]]
     seq = pw.IntegerField()
     fact = pw.TextField()
     kind = pw.CharField(default="deduction")  # deduction | bonus
@@ -174,9 +176,9 @@ class PositionScheme(BaseModel):
     """A scheme a position is appraised by; a position may have one per period."""
 
     position = pw.ForeignKeyField(Position, backref="schemes", on_delete="CASCADE")
-    position_id: int
+    position_id: ClassVar[Key[int]]
     scheme = pw.ForeignKeyField(Scheme, backref="position_links", on_delete="CASCADE")
-    scheme_id: int
+    scheme_id: ClassVar[Key[int]]
 
     class Meta:
         table_name = "position_scheme"
@@ -188,7 +190,7 @@ class Person(BaseModel):
 
     name = pw.CharField()
     position = pw.ForeignKeyField(Position, null=True, backref="people")
-    position_id: int | None
+    position_id: ClassVar[Key[int | None]]
     role = pw.CharField(default="officer")
     active = pw.BooleanField(default=True)
     created = pw.DateTimeField(default=clock.now)

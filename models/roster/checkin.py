@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import ClassVar
 
 import peewee as pw
 
 from duty_desk.models.appraisal import facts
-from duty_desk.models.storage.base import BaseModel
+from duty_desk.models.storage.base import BaseModel, Key
 from duty_desk.models.storage.db import db, writes
 from duty_desk.models.errors import N_, DutyError
 from duty_desk.models.organisation.org import Person
@@ -30,13 +31,13 @@ EARLY_WINDOW = dt.timedelta(hours=2)
 
 class CheckIn(BaseModel):
     assignment = pw.ForeignKeyField(Assignment, unique=True, on_delete="CASCADE", backref="+")
-    assignment_id: int
+    assignment_id: ClassVar[Key[int]]
     checked_in_at = pw.DateTimeField(null=True)
     checked_out_at = pw.DateTimeField(null=True)
     in_by = pw.ForeignKeyField(Person, null=True, backref="+")
-    in_by_id: int | None
+    in_by_id: ClassVar[Key[int | None]]
     out_by = pw.ForeignKeyField(Person, null=True, backref="+")
-    out_by_id: int | None
+    out_by_id: ClassVar[Key[int | None]]
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import ClassVar
 
 import peewee as pw
 
-from duty_desk.models.storage.base import BaseModel
+from duty_desk.models.storage.base import BaseModel, Key
 from duty_desk.models.storage.db import db, writes
 from duty_desk.models.errors import N_, DutyError, ValidationError
 from duty_desk.models.organisation.org import Person, Position
@@ -67,9 +68,9 @@ class ShiftNeed(BaseModel):
     """How many shift leads and duty officers a post needs on a shift."""
 
     shift = pw.ForeignKeyField(Shift, backref="needs", on_delete="CASCADE", index=False)
-    shift_id: int
+    shift_id: ClassVar[Key[int]]
     post = pw.ForeignKeyField(Post, backref="needs", on_delete="CASCADE")
-    post_id: int
+    post_id: ClassVar[Key[int]]
     leads = pw.IntegerField(default=0)
     officers = pw.IntegerField(default=0)
 
@@ -83,19 +84,19 @@ class Rotation(BaseModel):
     name = pw.CharField()
     pattern = pw.TextField()
     post = pw.ForeignKeyField(Post, backref="rotations")
-    post_id: int
+    post_id: ClassVar[Key[int]]
     role = pw.CharField(default="officer")
     anchor = pw.DateField()  # the day the pattern's first step falls on for phase 0
     author = pw.ForeignKeyField(Person, null=True, backref="+")
-    author_id: int | None
+    author_id: ClassVar[Key[int | None]]
     created = pw.DateTimeField(default=clock.now)
 
 
 class RotationMember(BaseModel):
     rotation = pw.ForeignKeyField(Rotation, backref="members", on_delete="CASCADE", index=False)
-    rotation_id: int
+    rotation_id: ClassVar[Key[int]]
     person = pw.ForeignKeyField(Person, backref="+")
-    person_id: int
+    person_id: ClassVar[Key[int]]
     phase = pw.IntegerField(default=0)  # steps ahead of the anchor
 
     class Meta:
@@ -106,20 +107,20 @@ class Assignment(BaseModel):
     """One person on one shift of one day at one post, as lead or officer."""
 
     person = pw.ForeignKeyField(Person, backref="assignments", index=False)
-    person_id: int
+    person_id: ClassVar[Key[int]]
     day = pw.DateField()
     shift = pw.ForeignKeyField(Shift, backref="assignments")
-    shift_id: int
+    shift_id: ClassVar[Key[int]]
     post = pw.ForeignKeyField(Post, backref="assignments")
-    post_id: int
+    post_id: ClassVar[Key[int]]
     role = pw.CharField(default="officer")
     starts_at = pw.DateTimeField(index=True)
     ends_at = pw.DateTimeField()
     source = pw.CharField(default="manual")
     rotation = pw.ForeignKeyField(Rotation, null=True, on_delete="SET NULL", backref="+", index=False)
-    rotation_id: int | None
+    rotation_id: ClassVar[Key[int | None]]
     author = pw.ForeignKeyField(Person, null=True, backref="+")
-    author_id: int | None
+    author_id: ClassVar[Key[int | None]]
     created = pw.DateTimeField(default=clock.now)
 
     class Meta:
@@ -135,9 +136,9 @@ class RotationSkip(BaseModel):
     """A day a person was taken off their rotation by hand: regenerating leaves it off."""
 
     rotation = pw.ForeignKeyField(Rotation, on_delete="CASCADE", backref="+", index=False)
-    rotation_id: int
+    rotation_id: ClassVar[Key[int]]
     person = pw.ForeignKeyField(Person, backref="+")
-    person_id: int
+    person_id: ClassVar[Key[int]]
     day = pw.DateField()
 
     class Meta:
@@ -148,13 +149,13 @@ class Leave(BaseModel):
     """Leave or unavailability over whole days, first and last day included."""
 
     person = pw.ForeignKeyField(Person, backref="leaves", index=False)
-    person_id: int
+    person_id: ClassVar[Key[int]]
     first_day = pw.DateField()
     last_day = pw.DateField()
     kind = pw.CharField(default="leave")
     note = pw.TextField(default="")
     author = pw.ForeignKeyField(Person, null=True, backref="+")
-    author_id: int | None
+    author_id: ClassVar[Key[int | None]]
     created = pw.DateTimeField(default=clock.now)
 
     class Meta:
@@ -180,7 +181,7 @@ class WarningAcceptance(BaseModel):
 
     key = pw.CharField(unique=True)
     accepted_by = pw.ForeignKeyField(Person, null=True, backref="+")
-    accepted_by_id: int | None
+    accepted_by_id: ClassVar[Key[int | None]]
     accepted_at = pw.DateTimeField()
     note = pw.TextField(default="")
 
@@ -318,8 +319,8 @@ def needs() -> dict[tuple[int, int], NeedRow]:
 def people() -> list[PersonRow]:
     query = (Person.select(Person, Position).join(Position, pw.JOIN.LEFT_OUTER)
              .where(Person.active == True).order_by(Person.name))  # noqa: E712
-    return [PersonRow(p.id, p.name, p.role, p.position.title_zh if p.position_id else "",
-                      p.position.title_en if p.position_id else "") for p in query]
+    return [PersonRow(p.id, p.name, p.role, p.position.title_zh if p.position else "",
+                      p.position.title_en if p.position else "") for p in query]
 
 
 def person_name(person_id: int) -> str:
@@ -334,7 +335,8 @@ JOIN shift s ON s.id = a.shift_id JOIN post o ON o.id = a.post_id
 """
 
 
-def _duties(where: str, params: tuple, order: str = "a.starts_at, s.sort, o.sort, a.role, p.name") -> list[Duty]:
+def _duties(where: str, params: tuple[object, ...],
+            order: str = "a.starts_at, s.sort, o.sort, a.role, p.name") -> list[Duty]:
     rows = db.execute_sql(f"{_DUTY_SQL} WHERE {where} ORDER BY {order}", params).fetchall()
     return [Duty(r[0], r[1], r[2], r[3], stored_date(r[4]), r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12],
                  stored_moment(r[13]), stored_moment(r[14]), r[15]) for r in rows]
@@ -347,7 +349,8 @@ def _ts(value: dt.datetime) -> str:
 def duties_between(first_day: dt.date, last_day: dt.date, post_id: int | None = None,
                    person_id: int | None = None) -> list[Duty]:
     """Every duty whose roster day is in ``[first_day, last_day]``, in time order."""
-    where, params = "a.day >= ? AND a.day <= ?", [first_day.isoformat(), last_day.isoformat()]
+    where = "a.day >= ? AND a.day <= ?"
+    params: list[object] = [first_day.isoformat(), last_day.isoformat()]
     if post_id is not None:  # "+": the day range narrows best, not the post's whole history
         where += " AND +a.post_id = ?"
         params.append(post_id)
@@ -408,7 +411,7 @@ def clash(person_id: int, starts_at: dt.datetime, ends_at: dt.datetime,
           ignore: tuple[int, ...] = ()) -> Duty | None:
     """The person's duty that overlaps ``[starts_at, ends_at)``, if any: a double booking."""
     where = "a.person_id = ? AND a.starts_at < ? AND a.ends_at > ? AND a.starts_at > ?"
-    params: list = [person_id, _ts(ends_at), _ts(starts_at), _ts(starts_at - LONGEST_SHIFT)]
+    params: list[object] = [person_id, _ts(ends_at), _ts(starts_at), _ts(starts_at - LONGEST_SHIFT)]
     if ignore:
         where += f" AND a.id NOT IN ({','.join('?' * len(ignore))})"
         params += list(ignore)

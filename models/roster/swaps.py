@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import ClassVar
 
 import peewee as pw
 
-from duty_desk.models.storage.base import BaseModel
+from duty_desk.models.storage.base import BaseModel, Key
 from duty_desk.models.storage.db import writes
 from duty_desk.models.errors import N_, DutyError, ValidationError
 from duty_desk.models.organisation.org import Person
@@ -32,25 +33,25 @@ OPEN = ("requested", "accepted")
 
 class SwapRequest(BaseModel):
     assignment = pw.ForeignKeyField(Assignment, null=True, on_delete="SET NULL", backref="+")
-    assignment_id: int | None
+    assignment_id: ClassVar[Key[int | None]]
     colleague_assignment = pw.ForeignKeyField(Assignment, null=True, on_delete="SET NULL", backref="+")
-    colleague_assignment_id: int | None
+    colleague_assignment_id: ClassVar[Key[int | None]]
     day = pw.DateField()  # the asked duty as it was, kept when the duty itself is gone
     shift = pw.ForeignKeyField(Shift, backref="+")
-    shift_id: int
+    shift_id: ClassVar[Key[int]]
     post = pw.ForeignKeyField(Post, backref="+")
-    post_id: int
+    post_id: ClassVar[Key[int]]
     requester = pw.ForeignKeyField(Person, backref="+")
-    requester_id: int
+    requester_id: ClassVar[Key[int]]
     colleague = pw.ForeignKeyField(Person, backref="+")
-    colleague_id: int
+    colleague_id: ClassVar[Key[int]]
     status = pw.CharField(default="requested", index=True)
     reason = pw.TextField(default="")
     requested_at = pw.DateTimeField()
     accepted_at = pw.DateTimeField(null=True)
     decided_at = pw.DateTimeField(null=True)
     decided_by = pw.ForeignKeyField(Person, null=True, backref="+")
-    decided_by_id: int | None
+    decided_by_id: ClassVar[Key[int | None]]
     note = pw.TextField(default="")
 
 

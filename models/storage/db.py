@@ -13,14 +13,22 @@ import functools
 import os
 import random
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 import peewee
 from playhouse.cysqlite_ext import CySqliteDatabase
 
 from duty_desk.models.errors import N_, DatabaseUnavailable
 from duty_desk.models.storage.sql_functions import register_sql_functions
+
+if TYPE_CHECKING:  # imported where used: dialect imports this module
+    from duty_desk.models.storage import dialect
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 BUSY_TIMEOUT_S = 5.0
 WRITE_RETRIES = 8
@@ -36,7 +44,7 @@ PRAGMAS = {
 }
 
 
-def default_path() -> Path:
+def default_path() -> Path | dialect.Address:
     """Where the database lives unless ``--db`` or ``DUTY_DB`` say otherwise."""
     env = os.environ.get("DUTY_DB")
     if env:
@@ -49,7 +57,7 @@ def default_path() -> Path:
 FILE_MODE = 0o660  # owner and group read and write (a `duty` group shares the desk), others nothing
 
 
-def path_from(text: str) -> Path:
+def path_from(text: str) -> Path | dialect.Address:
     """The database file a person named, or a PostgreSQL address (``postgresql://…``, a
     ``dialect.Address``); any other address (``https://…``, ``file://…``) is refused.
 
@@ -66,7 +74,7 @@ def path_from(text: str) -> Path:
     return Path(text).expanduser()
 
 
-def connect(path: str | os.PathLike, *, create: bool = True, create_folder: bool = False) -> CySqliteDatabase:
+def connect(path: str | os.PathLike[str], *, create: bool = True, create_folder: bool = False) -> CySqliteDatabase:
     """Open the database at *path* and bind the models to it.
 
     A new file is made only when *create*; its folder only when *create_folder* (the default
@@ -126,8 +134,9 @@ def _connect_read_only(path: Path, first_error: Exception) -> CySqliteDatabase:
     uri = f"file:{quote(str(path))}?mode=ro" + ("&immutable=1" if immutable else "")
     pragmas = {"foreign_keys": 1, "cache_size": PRAGMAS["cache_size"], "temp_store": "memory",
                "busy_timeout": int(BUSY_TIMEOUT_S * 1000)}
-    database = CySqliteDatabase(uri, pragmas=pragmas, timeout=BUSY_TIMEOUT_S,
-                                flags=cysqlite.SQLITE_OPEN_READONLY | cysqlite.SQLITE_OPEN_URI)
+    # cysqlite 0.4's stubs omit the open flags its module has
+    flags = cysqlite.SQLITE_OPEN_READONLY | cysqlite.SQLITE_OPEN_URI  # type: ignore[attr-defined]
+    database = CySqliteDatabase(uri, pragmas=pragmas, timeout=BUSY_TIMEOUT_S, flags=flags)
     register_sql_functions(database)
     try:
         database.connect(reuse_if_open=True)
@@ -196,20 +205,20 @@ def _unavailable(path: Path, exc: Exception) -> DatabaseUnavailable:
     return DatabaseUnavailable(msg, path=str(path), reason=str(exc))
 
 
-def _is_busy(exc: Exception) -> bool:
+def _is_busy(exc: BaseException) -> bool:
     text = str(exc).lower()
     # SQLite's lock, or PostgreSQL's: the write lock not granted in time, a deadlock.
     return "locked" in text or "busy" in text or "lock timeout" in text or "deadlock" in text
 
 
 @contextmanager
-def transaction():
+def transaction() -> Iterator[None]:
     """A short write transaction: ``BEGIN IMMEDIATE`` at the top, a savepoint when nested."""
     with db.atomic():
         yield
 
 
-def writes(fn):
+def writes(fn: Callable[P, R]) -> Callable[P, R]:
     """Run *fn* in one IMMEDIATE transaction, retrying while another terminal holds the lock.
 
     A nested call joins the caller's transaction as a savepoint and is not retried on its
@@ -217,7 +226,7 @@ def writes(fn):
     """
 
     @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         if db.obj is not None and db.in_transaction():
             with db.atomic():
                 return fn(*args, **kwargs)
@@ -227,11 +236,12 @@ def writes(fn):
                 with db.atomic():
                     return fn(*args, **kwargs)
             except peewee.OperationalError as exc:
-                exc = _root_cause(exc)
-                if not _is_busy(exc) or attempt == WRITE_RETRIES - 1:
-                    raise _write_failed(exc) from exc
+                cause = _root_cause(exc)
+                if not _is_busy(cause) or attempt == WRITE_RETRIES - 1:
+                    raise _write_failed(cause) from cause
                 time.sleep(delay + random.random() * delay)
                 delay = min(delay * 2, 1.0)
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
     return wrapper
 
@@ -242,7 +252,7 @@ def _root_cause(exc: BaseException) -> BaseException:
     On a full disk (or an I/O error) SQLite rolls the transaction back itself; peewee's
     ROLLBACK then fails with "no transaction is active", which would hide the cause.
     """
-    seen = exc
+    seen: BaseException | None = exc
     while seen is not None and "no transaction is active" in str(seen).lower():
         seen = seen.__context__
     return seen or exc

@@ -105,6 +105,11 @@ CATALOGUE = {
     # The server enforces every foreign key at each write: none can be broken.
     "PRAGMA foreign_key_check": "SELECT NULL, NULL, NULL WHERE false",
     "SELECT sqlite_version()": "SELECT current_setting('server_version')",
+    # A bulk write's secondary indexes (models/roster/rotation.py), made again from their text.
+    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL "
+    "AND sql NOT LIKE 'CREATE UNIQUE%'":
+        "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = ? "
+        "AND indexdef NOT LIKE 'CREATE UNIQUE%'",
 }
 
 
@@ -132,7 +137,11 @@ def _ddl(sql: str) -> str:
     return sql
 
 
-_INSERT_OR_IGNORE = re.compile(r"^\s*INSERT OR IGNORE INTO", re.I)
+_CROSS_JOIN_ON = re.compile(r"\bCROSS JOIN (?=\w+(?:\s+\w+)?\s+ON\b)", re.I)
+_INSERT_OR_IGNORE = re.compile(r"\bINSERT OR IGNORE INTO", re.I)
+# SQLite takes a 0/1 flag as a condition; PostgreSQL wants a boolean: ``WHERE active`` → ``<> 0``.
+_FLAG = re.compile(r"\b(WHERE|AND|OR|NOT|ON|WHEN)\s+((?:\w+\.)?(?:active|locked|needs_approval|approved))\b"
+                   r"(?!\s*(?:=|<>|!=|<|>|IS\b|IN\b))", re.I)
 
 
 @functools.lru_cache(maxsize=2048)
@@ -144,7 +153,9 @@ def translate(sql: str) -> tuple[str, tuple[int, ...]]:
         sql = _ddl(sql)
     elif head.startswith("PRAGMA"):
         return "SELECT 0", ()  # page cache, checkpoints: the server's business
-    if _INSERT_OR_IGNORE.match(sql):
+    sql = _FLAG.sub(r"\1 (\2 <> 0)", sql)
+    sql = _CROSS_JOIN_ON.sub("JOIN ", sql)  # SQLite's join-order hint; an inner join here
+    if _INSERT_OR_IGNORE.search(sql):
         sql = _INSERT_OR_IGNORE.sub("INSERT INTO", sql).rstrip().rstrip(";") + " ON CONFLICT DO NOTHING"
     sql = sql.replace(_MATCH, "duty_terms(log_search.body) @@ ?::tsquery").replace("json_object(", "json_build_object(")
     match_marks = sql.split("?::tsquery")
@@ -153,9 +164,12 @@ def translate(sql: str) -> tuple[str, tuple[int, ...]]:
     out, searches, n, quote = [], [], 0, None
     for i, ch in enumerate(sql):
         if quote:
-            out.append(ch)
+            out.append(ch if ch != "%" else "%%")
             if ch == quote:
                 quote = None
+        elif ch == "-" and sql.startswith("--", i):
+            quote = "\n"  # a comment to the end of the line: its apostrophes quote nothing
+            out.append(ch)
         elif ch in "'\"":
             quote = ch
             out.append(ch)
@@ -191,6 +205,35 @@ def tsquery(expression: str) -> str:
 
 # -- the database ----------------------------------------------------------------------
 
+class _Cursor:
+    """A psycopg cursor that translates what it is given, as ``PostgresDesk.execute_sql`` does."""
+
+    def __init__(self, raw):
+        self._raw = raw
+
+    def execute(self, sql, params=None):
+        text, _searches = translate(sql)
+        return self._raw.execute(text if params else text.replace("%%", "%"), params or None)
+
+    def executemany(self, sql, rows):
+        from peewee import __exception_wrapper__
+
+        with __exception_wrapper__:
+            return self._raw.executemany(translate(sql)[0], list(rows))
+
+    def __iter__(self):
+        return iter(self._raw)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self._raw.close()
+
+    def __getattr__(self, name):
+        return getattr(self._raw, name)
+
+
 class PostgresDesk(Psycopg3Database):
     """psycopg 3 through peewee, speaking the SQL the models are written in."""
 
@@ -218,9 +261,23 @@ class PostgresDesk(Psycopg3Database):
 
         self._log_query(sql, params)
         with __exception_wrapper__:
-            cursor = self.cursor(**cursor_options)
+            cursor = super().cursor(**cursor_options)
             cursor.execute(sql, params)
         return cursor
+
+    def cursor(self, named_cursor=None):
+        """A cursor that takes SQLite's SQL too (``executemany`` of a bulk write)."""
+        return _Cursor(super().cursor(named_cursor=named_cursor))
+
+    def conflict_update(self, oc, query):
+        """SQLite's ``OR REPLACE`` as an upsert on the primary key, the one peewee cannot write here."""
+        if (oc._action or "").lower() == "replace":
+            from peewee import OnConflict
+
+            meta = query.model._meta
+            oc = OnConflict("update", preserve=[f for f in meta.sorted_fields if not f.primary_key],
+                            conflict_target=(meta.primary_key,))
+        return super().conflict_update(oc, query)
 
     def begin(self, isolation_level=None):
         """BEGIN, then the desk's write lock (SQLite's IMMEDIATE): one writer at a time, on

@@ -8,6 +8,7 @@ earlier version opens in this one with its rows intact.
 from __future__ import annotations
 
 from pathlib import Path
+import os
 
 from playhouse.migrations import Migration, Runner
 
@@ -61,7 +62,7 @@ def upgrade(target: str | None = None) -> list[str]:
         return applied
 
 
-def open_database(path, *, create: bool = True, create_folder: bool = False) -> None:
+def open_database(path: str | os.PathLike[str], *, create: bool = True, create_folder: bool = False) -> None:
     """Open the database at *path*, creating or upgrading its schema as needed.
 
     *create* and *create_folder* are ``connect``'s: whether a missing file or folder is made.

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import threading
 from contextlib import contextmanager
+from collections.abc import Iterator
+from typing import Any
 
 from duty_desk.models import clock
 from duty_desk.models.accounts.session import current_actor
@@ -16,15 +18,15 @@ from duty_desk.models.accounts.session import current_actor
 _override = threading.local()  # a name writes in this thread are recorded under, if any
 
 
-def _actor_id():
+def _actor_id() -> int | None:
     if getattr(_override, "name", None) is not None:
         return None
     actor = current_actor()
     return actor.id if actor else None
 
 
-def _actor_name():
-    name = getattr(_override, "name", None)
+def _actor_name() -> str:
+    name: str | None = getattr(_override, "name", None)
     if name is not None:
         return name
     actor = current_actor()
@@ -36,7 +38,7 @@ def _now() -> str:
     return f"{clock.now():%Y-%m-%d %H:%M:%S.%f}"[:-3]
 
 
-def register_sql_functions(database) -> None:
+def register_sql_functions(database: Any) -> None:
     """Give a peewee database (every connection it opens) or a raw cysqlite connection
     the functions the audit triggers call."""
     for fn, name in ((_actor_id, "duty_actor_id"), (_actor_name, "duty_actor_name"), (_now, "duty_now")):
@@ -47,7 +49,7 @@ def register_sql_functions(database) -> None:
 
 
 @contextmanager
-def recorded_as(name: str):
+def recorded_as(name: str) -> Iterator[None]:
     """Writes in this thread are recorded under *name* with no person (sign-in attempts,
     the first run, command-line maintenance)."""
     previous = getattr(_override, "name", None)

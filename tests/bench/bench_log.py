@@ -204,6 +204,18 @@ def bare_app():
     return Bare(), Lines
 
 
+async def workers_done(app) -> None:
+    """Every worker finished; one that a newer one replaced (an exclusive group) is not an error."""
+    from textual.worker import WorkerCancelled
+
+    while True:
+        try:
+            await app.workers.wait_for_complete()
+            return
+        except WorkerCancelled:
+            await asyncio.sleep(0)
+
+
 async def settled(app, nodes) -> None:
     """Let the app handle every message a key press caused (no sleeping, no idle wait)."""
     for _ in range(100):
@@ -346,7 +358,7 @@ async def app_figures(officer) -> None:
         for n in range(15):
             text = f"bench patrol {n} 巡逻正常"
             app.screen.query_one("#quick-line").value = f"p: @东门 {text}"
-            await app.workers.wait_for_complete()
+            await workers_done(app)
             await pilot.pause()
             before = view.total
             t1 = time.perf_counter()

@@ -6,8 +6,9 @@ Each figure is the median wall time of seven fresh processes, measured from the 
 Python starting, imports, the database opened (ours), and the first screen written to a
 headless driver, then exit. Floor: a bare Textual app with a header, a table and a footer,
 started and timed the same way. Target (issue 16): at most 1.3× the floor.
-Also: one key typed into the sign-in's name field with N staff on the list, beside the floor
-of the list narrowed with no screen (the same filter in plain Python).
+The runs of the floor and ours alternate, so a busy machine slows both alike.
+Also: one key typed into the sign-in's name field with 4,000 staff on the list (``--key-staff``),
+beside a bare app's field over a list of 40 names; the difference is the sign-in's own work.
 """
 
 from __future__ import annotations
@@ -63,13 +64,16 @@ def ours_child(path: str) -> None:
     app.run(headless=True, size=(80, 24))
 
 
-def timed(*argv: str) -> float:
-    times = []
+def timed(*argvs: tuple[str, ...]) -> list[float]:
+    """Median wall time of each command. The runs alternate (floor, ours, floor, ours …) so
+    that a machine busy with something else slows both alike, not one of them."""
+    times: list[list[float]] = [[] for _ in argvs]
     for _ in range(RUNS):
-        began = time.perf_counter()
-        subprocess.run([sys.executable, __file__, *argv], cwd=ROOT, check=True)
-        times.append(time.perf_counter() - began)
-    return statistics.median(times)
+        for n, argv in enumerate(argvs):
+            began = time.perf_counter()
+            subprocess.run([sys.executable, __file__, *argv], cwd=ROOT, check=True)
+            times[n].append(time.perf_counter() - began)
+    return [statistics.median(t) for t in times]
 
 
 def build(path: Path, staff: int) -> None:
@@ -125,6 +129,7 @@ async def key_in_name_field(path: Path) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--staff", type=int, default=1000)
+    parser.add_argument("--key-staff", type=int, default=4000, help="staff on the list for the key in the name field")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -135,12 +140,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "start.db"
         build(path, args.staff)
-        bare = timed("--child", "bare")
-        ours = timed("--child", "ours", str(path))
+        bare, ours = timed(("--child", "bare"), ("--child", "ours", str(path)))
         record("bench_start", f"start → sign-in drawn ({args.staff:,} staff)", ours * 1000, bare * 1000,
                "≤ 1.3× floor", ok=ours <= 1.3 * bare)
+        if args.key_staff != args.staff:
+            path = Path(folder) / "key.db"
+            build(path, args.key_staff)
         key, floor = asyncio.run(key_in_name_field(path))
-        record("bench_start", f"one key in the sign-in name field ({args.staff:,} staff)", key * 1000,
+        record("bench_start", f"one key in the sign-in name field ({args.key_staff:,} staff)", key * 1000,
                floor * 1000, "reference")
         record("bench_start", "  of which the sign-in's own work (beyond the bare app)", (key - floor) * 1000,
                None, "≤ 16 ms", ok=key - floor <= 0.016)

@@ -70,8 +70,8 @@ def main() -> int:
     lines[2:2] = kept
     from duty_desk.models import clock
 
-    body = (f"\nMeasured {clock.today():%Y-%m-%d} on {machine()} (`python tests/bench/readme_table.py`"
-            f"{' --only ' + ' '.join(benches) if args.only else ''}):\n\n" + "\n".join(lines) + "\n")
+    body = (f"\nMeasured {clock.today():%Y-%m-%d} on {machine()} (`python tests/bench/readme_table.py"
+            f"{' --only ' + ' '.join(benches) if args.only else ''}`):\n\n" + "\n".join(lines) + "\n")
     readme.write_text(head + BEGIN + body + END + tail, encoding="utf-8")
     print(table(rows))
     return 0

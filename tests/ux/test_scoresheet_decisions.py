@@ -114,7 +114,7 @@ async def test_a_marked_range_is_decided_at_once(office, september, make_app):  
         assert await wait_until(pilot, lambda: statuses(september) == ["proposed", "confirmed", "confirmed",
                                                                         "proposed", "proposed"])
         # r on a marked range: one reason for all
-        await pilot.press("home", "space", "space")
+        await pilot.press("home", "space", "down", "down", "space")  # the first and the fourth
         await settle(app, pilot)
         await pilot.press("r")
         assert await wait_until(pilot, lambda: "Why are the 2 marked deductions rejected?" in screen_text(app))
