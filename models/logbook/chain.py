@@ -188,5 +188,5 @@ def save_mark() -> None:
 @writes
 def _store_mark() -> None:
     seq, digest = db.execute_sql("SELECT seq, hash FROM log_head WHERE id = 1").fetchone() or (0, GENESIS)
-    db.execute_sql("INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                   (MARK_KEY, f"{seq}:{digest}"))
+    db.execute_sql("INSERT INTO setting (key, value) VALUES (?, ?) "
+                   "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (MARK_KEY, f"{seq}:{digest}"))

@@ -33,10 +33,34 @@ def database_path() -> Path:
     return Path(db.obj.database)
 
 
+def _on_server() -> bool:
+    from duty_desk.models.storage import dialect
+
+    return dialect.is_postgres(db.obj)
+
+
 def backup_dir() -> Path:
-    """Backups live in ``<name>-backups/`` beside the database (one folder per database)."""
+    """Backups live in ``<name>-backups/`` beside the database (one folder per database); a
+    desk on a PostgreSQL server keeps them in the user data folder, named for its database."""
+    if _on_server():
+        import platformdirs
+        from urllib.parse import urlsplit
+
+        name = urlsplit(str(db.obj.database)).path.strip("/") or "duty"
+        return Path(platformdirs.user_data_dir("duty-desk")) / f"{name}-backups"
     path = database_path()
     return path.parent / f"{path.stem}-backups"
+
+
+def _pg_dump(target: Path) -> None:
+    """A consistent snapshot of the server's database in pg_dump's own format (pg_restore
+    reads it back); the password comes from ~/.pgpass, as for the desk."""
+    import subprocess
+
+    result = subprocess.run(["pg_dump", "--format=custom", "--no-owner", f"--file={target}", str(db.obj.database)],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        raise OSError(result.stderr.strip().splitlines()[-1] if result.stderr.strip() else "pg_dump failed")
 
 
 def default_target(now: dt.datetime | None = None) -> Path:
@@ -93,7 +117,7 @@ def make_backup(target: str | os.PathLike | None = None, progress=None) -> Path:
     target = Path(target).expanduser() if target else default_target()
     if target.exists() and target.is_dir():
         target = target / default_target().name
-    if target.resolve() == database_path().resolve():
+    if not _on_server() and target.resolve() == database_path().resolve():
         raise DutyError(N_("A backup cannot overwrite the database itself."))
     old = os.umask(0o007)
     try:
@@ -101,7 +125,10 @@ def make_backup(target: str | os.PathLike | None = None, progress=None) -> Path:
         partial = target.with_name(target.name + ".partial")
         if partial.exists():
             partial.unlink()
-        _copy_in_steps(partial, progress)
+        if _on_server():
+            _pg_dump(partial)
+        else:
+            _copy_in_steps(partial, progress)
         os.chmod(partial, FILE_MODE)
         os.replace(partial, target)
     except OSError as exc:
@@ -150,6 +177,9 @@ def _checked_copy(source: str | os.PathLike) -> Iterator[Path]:
     The copy, not the file, is opened and upgraded: the backup is left as it is (no -wal or
     -shm appear beside it), and what is put back is exactly what was checked.
     """
+    if _on_server():
+        raise DutyError(N_("A desk on a PostgreSQL server is restored with pg_restore from a backup made by "
+                           "duty backup (see the README); nothing was done."))
     path = Path(source).expanduser()
     if not path.is_file():
         raise DutyError(N_("There is no file {path}."), path=str(path))
@@ -288,6 +318,8 @@ def _world_readable(path: Path) -> bool:
 
 
 def permission_problems() -> list[str]:
+    if _on_server():
+        return []  # the server's files are the server's; who may connect is its pg_hba.conf
     main = database_path()
     files = [main, Path(f"{main}-wal"), Path(f"{main}-shm")]
     files += daily_backups()

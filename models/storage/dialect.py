@@ -118,8 +118,12 @@ def _ddl(sql: str) -> str:
     guard = _TRIGGER_GUARD.match(sql.strip())
     if guard:
         name, verb, table, message = guard.groups()
-        return (f"CREATE TRIGGER {name} BEFORE {verb} ON {table} FOR EACH ROW "
-                f"EXECUTE FUNCTION duty_refuse('{message}')")
+        sql = (f"CREATE TRIGGER {name} BEFORE {verb} ON {table} FOR EACH ROW "
+               f"EXECUTE FUNCTION duty_refuse('{message}')")
+        if verb.upper() == "DELETE":  # TRUNCATE passes row triggers by: refuse it as well
+            sql += (f"; CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} FOR EACH STATEMENT "
+                    f"EXECUTE FUNCTION duty_refuse('{message}')")
+        return sql
     fts = _FTS.match(sql.strip())
     if fts:  # our own tokens, as FTS5 gets them (models/logbook/search.py): lexemes as they are
         table = fts.group(1)
@@ -137,6 +141,7 @@ def _ddl(sql: str) -> str:
     return sql
 
 
+_INDEX_HINT = re.compile(r"\s+(?:INDEXED BY \w+|NOT INDEXED)\b", re.I)
 _CROSS_JOIN_ON = re.compile(r"\bCROSS JOIN (?=\w+(?:\s+\w+)?\s+ON\b)", re.I)
 _INSERT_OR_IGNORE = re.compile(r"\bINSERT OR IGNORE INTO", re.I)
 # SQLite takes a 0/1 flag as a condition; PostgreSQL wants a boolean: ``WHERE active`` → ``<> 0``.
@@ -155,6 +160,7 @@ def translate(sql: str) -> tuple[str, tuple[int, ...]]:
         return "SELECT 0", ()  # page cache, checkpoints: the server's business
     sql = _FLAG.sub(r"\1 (\2 <> 0)", sql)
     sql = _CROSS_JOIN_ON.sub("JOIN ", sql)  # SQLite's join-order hint; an inner join here
+    sql = _INDEX_HINT.sub("", sql)  # SQLite's index hints: the planner chooses here
     if _INSERT_OR_IGNORE.search(sql):
         sql = _INSERT_OR_IGNORE.sub("INSERT INTO", sql).rstrip().rstrip(";") + " ON CONFLICT DO NOTHING"
     sql = sql.replace(_MATCH, "duty_terms(log_search.body) @@ ?::tsquery").replace("json_object(", "json_build_object(")
@@ -361,8 +367,8 @@ SUPPORT = [
     """CREATE OR REPLACE FUNCTION duty_audit() RETURNS trigger LANGUAGE plpgsql AS $$
         DECLARE before jsonb; after jsonb;
         BEGIN
-            IF TG_OP <> 'INSERT' THEN before := to_jsonb(OLD) - TG_ARGV; END IF;
-            IF TG_OP <> 'DELETE' THEN after := to_jsonb(NEW) - TG_ARGV; END IF;
+            IF TG_OP <> 'INSERT' THEN before := to_jsonb(OLD) - coalesce(TG_ARGV, '{}'::text[]); END IF;
+            IF TG_OP <> 'DELETE' THEN after := to_jsonb(NEW) - coalesce(TG_ARGV, '{}'::text[]); END IF;
             IF TG_OP = 'UPDATE' AND before = after THEN RETURN NULL; END IF;
             INSERT INTO audit_event (at, actor_id, actor_name, table_name, row_id, action, before, after)
             VALUES (duty_now(), duty_actor_id(), duty_actor_name(), TG_TABLE_NAME,
@@ -376,6 +382,10 @@ SUPPORT = [
         SELECT coalesce(string_agg('''' || t || ''':' || least(n, 16383), ' '), '')::tsvector
         FROM unnest(string_to_array(body, ' ')) WITH ORDINALITY AS u(t, n) WHERE t <> '' $$""",
     # SQLite's functions the raw queries use, on ISO text as SQLite keeps it.
+    """CREATE OR REPLACE FUNCTION max(a bigint, b bigint) RETURNS bigint LANGUAGE sql IMMUTABLE AS $$
+        SELECT greatest(a, b) $$""",
+    """CREATE OR REPLACE FUNCTION min(a bigint, b bigint) RETURNS bigint LANGUAGE sql IMMUTABLE AS $$
+        SELECT least(a, b) $$""",
     """CREATE OR REPLACE FUNCTION datetime(moment text, modifier text DEFAULT '0 s') RETURNS text
         LANGUAGE sql IMMUTABLE AS $$
         SELECT to_char(moment::timestamp + modifier::interval, 'YYYY-MM-DD HH24:MI:SS') $$""",

@@ -16,7 +16,7 @@ from duty_desk.models.storage import checks
 from duty_desk.models.storage import db as dbmod
 from duty_desk.models.errors import DatabaseUnavailable
 from duty_desk.models.storage.schema import open_database
-from tests.accounts.writer import writer_functions
+from tests.accounts.writer import forked_writer, writer_functions
 
 ROOT = Path(__file__).resolve().parents[2]
 PROCESSES, WRITES = 8, 1000
@@ -43,31 +43,6 @@ def test_eight_processes_write_a_thousand_each_at_once(staff):
     assert all(not problems for _name, problems in checks.run_all())
 
 
-def _forked_writer(path: str, person_id: int, tag: str) -> tuple[int, int]:
-    """A writer in a forked child (no interpreter start-up, so 100 kills stay quick).
-
-    The child opens its own connection and reports each id on a pipe only after the commit.
-    """
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns
-        os.close(read_end)
-        try:
-            from duty_desk.models.accounts.session import Actor, sign_in
-
-            open_database(path)
-            sign_in(Actor(person_id, "writer", "admin"))
-            write, _count, _model = writer_functions()
-            n = 0
-            while True:
-                row_id = write(f"ack-{tag}-{n}")
-                os.write(write_end, f"{row_id}\n".encode())
-                n += 1
-        finally:
-            os._exit(1)
-    os.close(write_end)
-    return pid, read_end
-
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def test_a_writer_killed_at_random_moments_loses_no_acknowledged_write(staff):
@@ -77,7 +52,7 @@ def test_a_writer_killed_at_random_moments_loses_no_acknowledged_write(staff):
     acknowledged: list[int] = []
     dbmod.close()  # no connection of ours is carried into the children
     for kill in range(100):
-        pid, pipe = _forked_writer(path, staff["王伟"].id, str(kill))
+        pid, pipe = forked_writer(path, staff["王伟"].id, str(kill))
         time.sleep(rng.uniform(0.01, 0.12))
         os.kill(pid, signal.SIGKILL)
         _pid, status = os.waitpid(pid, 0)

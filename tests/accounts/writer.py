@@ -7,6 +7,7 @@ until killed, printing each id only after its transaction committed.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 
@@ -37,6 +38,33 @@ def writer_functions():
             return Person.select().where(Person.name.startswith(f"concurrency {tag_prefix}")).count()
 
         return write, count, Person
+
+
+def forked_writer(address: str, person_id: int, tag: str) -> tuple[int, int]:
+    """A writer in a forked child (no interpreter start-up, so many kills stay quick).
+
+    The child opens its own connection and reports each id on a pipe only after the commit.
+    Returns the child's pid and the pipe's read end.
+    """
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        os.close(read_end)
+        try:
+            from duty_desk.models.accounts.session import Actor, sign_in
+            from duty_desk.models.storage.schema import open_database
+
+            open_database(address)
+            sign_in(Actor(person_id, "writer", "admin"))
+            write, _count, _model = writer_functions()
+            n = 0
+            while True:
+                os.write(write_end, f"{write(f'ack-{tag}-{n}')}\n".encode())
+                n += 1
+        finally:
+            os._exit(1)
+    os.close(write_end)
+    return pid, read_end
 
 
 def main(argv: list[str]) -> int:
